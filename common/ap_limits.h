@@ -1,0 +1,48 @@
+/* Every resource cap in apkpriv, in one place. A cap that is hit is AP_ERR_LIMIT plus an anomaly
+ * and an honest partial result, never a crash or an OOM. docs/limits.md explains each one;
+ * tests hit each exactly. */
+#ifndef AP_LIMITS_H
+#define AP_LIMITS_H
+
+/* container (zip) */
+#define AP_MAX_ZIP_ENTRIES          65536u                /* central directory records read */
+#define AP_MAX_ENTRY_NAME           4096u                 /* bytes in one entry name */
+#define AP_MAX_ENTRY_INFLATED       (512ull << 20)        /* bytes inflated for one entry */
+#define AP_MAX_APK_INFLATED         (2048ull << 20)       /* bytes inflated for one APK, all entries */
+#define AP_MAX_INPUT_FILE           (4096ull << 20)       /* size of the file given on the command line */
+#define AP_MAX_EMBEDDED_DEPTH       2u                    /* APK in JAR in APK ... */
+
+/* manifest (AXML, resources.arsc) */
+#define AP_MAX_AXML_BYTES           (32u << 20)
+#define AP_MAX_AXML_STRINGS         (1u << 20)
+#define AP_MAX_AXML_DEPTH           256u                  /* element nesting */
+#define AP_MAX_AXML_NODES           (1u << 20)
+#define AP_MAX_AXML_ATTRS           4096u                 /* attributes on one element */
+#define AP_MAX_ARSC_BYTES           (256u << 20)
+#define AP_MAX_MANIFEST_ARENA       (64u << 20)
+
+/* dex */
+#define AP_MAX_DEX_BYTES            (512u << 20)
+#define AP_MAX_DEX_FILES            256u                  /* classes*.dex plus embedded */
+#define AP_MAX_DEX_IDS              (1u << 24)            /* any *_ids_size */
+#define AP_MAX_DEX_CLASSES          (1u << 22)
+#define AP_MAX_CODE_UNITS           (1u << 22)            /* insns_size of one method */
+#define AP_MAX_INSNS_PER_METHOD     (1u << 21)
+#define AP_MAX_DEX_ARENA_FACTOR     4u                    /* arena cap = factor * dex size + 16 MiB */
+
+/* native (ELF) */
+#define AP_MAX_ELF_BYTES            (256u << 20)
+#define AP_MAX_ELF_SYMBOLS          (1u << 20)
+#define AP_MAX_ELF_RELOCS           (1u << 21)
+#define AP_MAX_NATIVE_INSNS         (8u << 20)            /* instructions disassembled per library */
+#define AP_MAX_NATIVE_LIBS          512u
+
+/* analysis and reports */
+#define AP_MAX_ANOMALIES            1000u                 /* kept per scan; the rest are counted */
+#define AP_MAX_EVIDENCE_PER_CAT     200u                  /* code evidence items kept per PI category */
+#define AP_MAX_FINDINGS             2000u
+#define AP_MAX_CALL_PATH            32u                   /* hops in a reported call path */
+#define AP_MAX_STRING_REPORT        512u                  /* bytes of one attacker string in a report */
+#define AP_MAX_BUF_DEFAULT          (256u << 20)          /* default cap of a growing ap_buf */
+
+#endif

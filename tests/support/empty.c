@@ -1,0 +1,2 @@
+/* keeps ap_test_support non-empty */
+int ap_test_support_unused;

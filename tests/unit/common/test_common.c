@@ -1,0 +1,172 @@
+/* Unit tests for common/: the cursor, the arena cap, the capped buffer and the escaper. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <string.h>
+
+#include "ap_arena.h"
+#include "ap_buf.h"
+#include "ap_cursor.h"
+#include "ap_diag.h"
+#include "ap_err.h"
+#include "ap_limits.h"
+
+Test(cursor, reads_little_endian_and_sticks_on_overrun)
+{
+	const uint8_t b[] = {0x01, 0x02, 0x03, 0x04, 0x05};
+	struct ap_cur c = ap_cur_make(b, sizeof(b));
+	cr_expect_eq(ap_cur_u16le(&c), 0x0201);
+	cr_expect_eq(ap_cur_u16le(&c), 0x0403);
+	cr_expect(c.ok);
+	cr_expect_eq(ap_cur_u32le(&c), 0); /* 1 byte left */
+	cr_expect_not(c.ok);
+	cr_expect_eq(ap_cur_u8(&c), 0, "failure is sticky even when a byte remains");
+}
+
+Test(cursor, sub_rejects_ranges_that_wrap)
+{
+	const uint8_t b[8] = {0};
+	struct ap_cur c = ap_cur_sub(b, sizeof(b), 4, SIZE_MAX - 2);
+	cr_expect_not(c.ok);
+	c = ap_cur_sub(b, sizeof(b), 9, 0);
+	cr_expect_not(c.ok);
+	c = ap_cur_sub(b, sizeof(b), 8, 0);
+	cr_expect(c.ok);
+	cr_expect_not(ap_range_ok(8, UINT64_MAX, 2));
+}
+
+struct leb_case {
+	uint8_t bytes[6];
+	size_t n;
+	bool ok;
+	uint32_t u;
+	int32_t s;
+};
+
+ParameterizedTestParameters(cursor, leb128)
+{
+	static struct leb_case cases[] = {
+		{{0x00}, 1, true, 0, 0},
+		{{0x7f}, 1, true, 127, -1},
+		{{0x80, 0x7f}, 2, true, 16256, -128},
+		{{0xff, 0xff, 0xff, 0xff, 0x0f}, 5, true, 0xffffffffu, -1},
+		{{0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, 6, false, 0, 0}, /* 6 bytes: bounded to 5 */
+		{{0x80}, 1, false, 0, 0},                              /* truncated */
+	};
+	return cr_make_param_array(struct leb_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct leb_case *tc, cursor, leb128)
+{
+	struct ap_cur c = ap_cur_make(tc->bytes, tc->n);
+	uint32_t u = ap_cur_uleb128(&c);
+	cr_expect_eq(c.ok, tc->ok);
+	if (tc->ok)
+		cr_expect_eq(u, tc->u);
+	c = ap_cur_make(tc->bytes, tc->n);
+	int32_t s = ap_cur_sleb128(&c);
+	cr_expect_eq(c.ok, tc->ok);
+	if (tc->ok)
+		cr_expect_eq(s, tc->s);
+}
+
+Test(arena, cap_is_hard_and_reported)
+{
+	struct ap_arena *a = ap_arena_new(100 * 1024);
+	cr_assert_not_null(a);
+	void *p = ap_arena_alloc(a, 1000);
+	cr_expect_not_null(p);
+	cr_expect_null(ap_arena_alloc(a, 200 * 1024));
+	cr_expect(a->limit_hit);
+	cr_expect_leq(a->used, a->cap);
+	cr_expect_null(ap_arena_calloc(a, SIZE_MAX / 2, 4), "overflowing calloc is refused");
+	ap_arena_free(a);
+	ap_arena_free(NULL);
+}
+
+Test(arena, small_allocations_are_zeroed_and_aligned)
+{
+	struct ap_arena *a = ap_arena_new(1 << 20);
+	for (int i = 1; i < 200; i++) {
+		unsigned char *p = ap_arena_alloc(a, (size_t)i);
+		cr_assert_not_null(p);
+		cr_expect_eq((uintptr_t)p % 16, 0);
+		for (int j = 0; j < i; j++)
+			cr_expect_eq(p[j], 0);
+		memset(p, 0xab, (size_t)i);
+	}
+	char *s = ap_arena_strndup(a, "hello world", 5);
+	cr_expect_str_eq(s, "hello");
+	ap_arena_free(a);
+}
+
+Test(buf, cap_makes_failure_sticky)
+{
+	struct ap_buf b;
+	ap_buf_init(&b, 8);
+	cr_expect(ap_buf_adds(&b, "abcd"));
+	cr_expect(ap_buf_addf(&b, "%d", 123));
+	cr_expect_not(ap_buf_adds(&b, "xyz"), "8 bytes max");
+	cr_expect(b.failed);
+	cr_expect_not(ap_buf_adds(&b, "x"));
+	cr_expect_str_eq(b.data, "abcd123");
+	ap_buf_free(&b);
+}
+
+/* Criterion re-executes the test binary for each worker, so parameters hold no pointers. */
+struct esc_case {
+	char in[16];
+	size_t n;
+	char out[40];
+};
+
+ParameterizedTestParameters(buf, escaper)
+{
+	static struct esc_case cases[] = {
+		{"plain", 5, "plain"},
+		{"a\nb\tc\\", 6, "a\\nb\\tc\\\\"},
+		{"\x01\x7f", 2, "\\x01\\x7f"},
+		{"\xe4\xb8\xad\xe6\x96\x87", 6, "\xe4\xb8\xad\xe6\x96\x87"}, /* valid UTF-8 passes */
+		{"\xc0\x80", 2, "\\xc0\\x80"},                               /* overlong NUL */
+		{"\xed\xa0\x80", 3, "\\xed\\xa0\\x80"},                      /* lone surrogate */
+		{"x\xe2\x80\xa8y", 5, "x\\u2028y"},
+		{"a\0b", 3, "a\\x00b"},
+	};
+	return cr_make_param_array(struct esc_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct esc_case *tc, buf, escaper)
+{
+	struct ap_buf b = AP_BUF_INIT;
+	ap_buf_add_escaped(&b, tc->in, tc->n, 0);
+	cr_expect_str_eq(b.data, tc->out);
+	ap_buf_free(&b);
+}
+
+Test(buf, escaper_truncates_long_attacker_strings)
+{
+	struct ap_buf b = AP_BUF_INIT;
+	ap_buf_add_escaped(&b, "abcdefgh", 8, 3);
+	cr_expect_str_eq(b.data, "abc...");
+	ap_buf_free(&b);
+}
+
+Test(diag, anomalies_are_capped_and_counted)
+{
+	struct ap_anomalies list;
+	ap_anom_init(&list);
+	for (unsigned i = 0; i < AP_MAX_ANOMALIES + 5; i++)
+		ap_anom_add(&list, "dex", "classes.dex", i, AP_ERR_RANGE, "index %u", i);
+	cr_expect_eq(list.count, AP_MAX_ANOMALIES);
+	cr_expect_eq(list.dropped, 5);
+	cr_expect(ap_anom_has(&list, "dex", AP_ERR_RANGE));
+	cr_expect_not(ap_anom_has(&list, "zip", AP_ERR_RANGE));
+	cr_expect_str_eq(list.items[3].what, "index 3");
+	ap_anom_free(&list);
+}
+
+Test(err, names_are_stable)
+{
+	cr_expect_str_eq(ap_err_name(AP_ERR_LIMIT), "limit");
+	cr_expect_eq(AP_ERR_LIMIT, 6, "error numbers never change");
+	cr_expect_str_eq(ap_err_name(9999), "unknown");
+}
