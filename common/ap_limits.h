@@ -20,6 +20,8 @@
 #define AP_MAX_AXML_ATTRS           4096u                 /* attributes on one element */
 #define AP_MAX_ARSC_BYTES           (256u << 20)
 #define AP_MAX_MANIFEST_ARENA       (64u << 20)
+#define AP_MAX_ARSC_ENTRIES         (1u << 22)            /* simple values kept from resources.arsc */
+#define AP_MAX_ARSC_REF_HOPS        8u                    /* @ref -> @ref chain followed */
 
 /* dex */
 #define AP_MAX_DEX_BYTES            (512u << 20)
@@ -29,6 +31,9 @@
 #define AP_MAX_CODE_UNITS           (1u << 22)            /* insns_size of one method */
 #define AP_MAX_INSNS_PER_METHOD     (1u << 21)
 #define AP_MAX_DEX_ARENA_FACTOR     4u                    /* arena cap = factor * dex size + 16 MiB */
+#define AP_MAX_DEX_DECODE_FACTOR    4u                    /* code units decoded <= factor * units the file holds */
+#define AP_MAX_DEX_VALUE_DEPTH      16u                   /* nested encoded arrays/annotations */
+#define AP_MAX_DEX_HIER_DEPTH       256u                  /* superclass/interface walk steps */
 
 /* native (ELF) */
 #define AP_MAX_ELF_BYTES            (256u << 20)
@@ -36,6 +41,10 @@
 #define AP_MAX_ELF_RELOCS           (1u << 21)
 #define AP_MAX_NATIVE_INSNS         (8u << 20)            /* instructions disassembled per library */
 #define AP_MAX_NATIVE_LIBS          512u
+#define AP_MAX_NATIVE_ARENA_BASE    (16u << 20)           /* arena cap = base + 8 * ELF size */
+#define AP_MAX_NATIVE_CALLS         20000u                /* call sites kept per library */
+#define AP_MAX_NATIVE_URLS          1000u                 /* URLs kept per library */
+#define AP_MAX_ELF_NEEDED           1024u                 /* DT_NEEDED entries */
 
 /* analysis and reports */
 #define AP_MAX_ANOMALIES            1000u                 /* kept per scan; the rest are counted */
@@ -44,5 +53,23 @@
 #define AP_MAX_CALL_PATH            32u                   /* hops in a reported call path */
 #define AP_MAX_STRING_REPORT        512u                  /* bytes of one attacker string in a report */
 #define AP_MAX_BUF_DEFAULT          (256u << 20)          /* default cap of a growing ap_buf */
+#define AP_MAX_REPORT_ARENA         (256u << 20)          /* everything one report holds */
+#define AP_MAX_REPORT_URLS          2000u                 /* URLs/hosts kept per report */
+#define AP_MAX_FINDING_EVIDENCE     20u                   /* evidence items listed in one finding */
+#define AP_MAX_CG_EDGES             (1u << 25)            /* call graph edges kept (reachability, issue 6) */
+
+/* knowledge base (analyzer/rules, --rules DIR) */
+#define AP_MAX_KB_FILE              (16u << 20)           /* bytes of one data file */
+#define AP_MAX_KB_ARENA             (128u << 20)          /* everything one loaded kb holds */
+#define AP_MAX_KB_ROWS              200000u               /* rows/items in one data file */
+#define AP_MAX_KB_JSON_DEPTH        32                    /* nesting in a JSON data file */
+
+/* batch (analyzer/batch.c) and reading reports back (analyzer/gate.c) */
+#define AP_MAX_BATCH_INPUTS         (1u << 20)            /* files in one batch */
+#define AP_MAX_BATCH_DEPTH          64u                   /* directory nesting walked */
+#define AP_MAX_BATCH_LIST           (64u << 20)           /* bytes of an @LIST file */
+#define AP_MAX_BATCH_RESULT         (16u << 20)           /* bytes one worker may send back */
+#define AP_MAX_REPORT_READ          (256u << 20)          /* bytes of a JSON report read back */
+#define AP_MAX_REPORT_JSON_DEPTH    64                    /* nesting in a JSON report read back */
 
 #endif
