@@ -77,9 +77,12 @@ struct ap_manifest {
 	char *package;
 	int64_t version_code;    /* versionCode | versionCodeMajor << 32; -1 when absent */
 	char *version_name;
-	int min_sdk;             /* 1 when absent, as Android assumes */
+	int min_sdk;             /* 1 when absent, as Android assumes; 10000 for a codename */
 	int target_sdk;          /* = min_sdk when absent, as Android assumes */
 	int max_sdk;             /* 0 when absent */
+	char *min_sdk_str;       /* android:minSdkVersion as written ("21", "VanillaIceCream"), or NULL */
+	char *target_sdk_str;    /* android:targetSdkVersion as written, or NULL */
+	int64_t version_code_minor; /* android:versionCode alone (-1 when absent), as aapt prints it */
 	char *label;             /* resolved through resources.arsc, default config; may be NULL */
 	char *label_zh;          /* zh/zh-rCN config if it differs; else NULL */
 	char *label_ref;         /* "@0x7f0c001b" when the label was a reference, else NULL */
@@ -100,6 +103,7 @@ struct ap_manifest {
 	char **query_providers; size_t n_query_providers;
 
 	int launcher;            /* index into comps of the launchable activity (MAIN+LAUNCHER), -1 */
+	char *app_label_raw;     /* <application android:label> as written, or NULL */
 	bool from_text_xml;      /* the input was plain-text XML, not AXML */
 
 	void *impl;              /* private: the XML document and arena */
