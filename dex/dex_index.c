@@ -1,0 +1,232 @@
+/* The per-method index: one linear sweep over each method's instructions records call sites,
+ * string loads, field accesses and type references; afterwards CSR tables give them by callee,
+ * string, field and type in O(1). */
+#include "dex_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_field_op(uint8_t op)
+{
+	return op >= 0x52 && op <= 0x6d;
+}
+
+static bool is_type_op(uint8_t op)
+{
+	return op == 0x1c || op == 0x1f || op == 0x20 || op == 0x22 || op == 0x23 || op == 0x24 ||
+	       op == 0x25;
+}
+
+void dex_index_method(struct ap_dex *dex, struct ap_dex_method *m, const uint8_t *insns)
+{
+	const uint32_t n = m->insns_size;
+	const uint32_t caller = m->method_idx;
+	m->calls_first = (uint32_t)dex->calls.n;
+	m->strings_first = (uint32_t)dex->sloads.n;
+	m->fields_first = (uint32_t)dex->frefs.n;
+	m->types_first = (uint32_t)dex->trefs.n;
+	uint32_t pc = 0;
+	while (pc < n) {
+		uint16_t w0 = dex_unit(insns, pc);
+		uint8_t op = (uint8_t)w0;
+		const struct ap_dex_opinfo *oi = &dex_ops[op];
+		uint32_t width = oi->width;
+		if (op == 0 && w0 != 0) {
+			/* payload pseudo-instruction: skip its data (ident 0x0100/0x0200/0x0300) */
+			uint64_t pw = 1;
+			if ((w0 == 0x0100 || w0 == 0x0300) && n - pc >= 4) {
+				uint64_t size = dex_unit(insns, pc + 1);
+				if (w0 == 0x0100)
+					pw = 4 + size * 2;
+				else
+					pw = 4 + (size * (dex_unit(insns, pc + 2) |
+							  ((uint64_t)dex_unit(insns, pc + 3) << 16)) + 1) / 2;
+			} else if (w0 == 0x0200 && n - pc >= 2) {
+				pw = 2 + (uint64_t)dex_unit(insns, pc + 1) * 4;
+			} else if (w0 == 0x0100 || w0 == 0x0200 || w0 == 0x0300) {
+				pw = UINT64_MAX;
+			}
+			if (pw > n - pc) {
+				dex_anom(dex, m->insns_off + 2ull * pc, AP_ERR_TRUNCATED,
+					 "method %u: payload at pc 0x%04x runs past the end of its code",
+					 caller, pc);
+				break;
+			}
+			pc += (uint32_t)pw;
+			continue;
+		}
+		if (width > n - pc) {
+			dex_anom(dex, m->insns_off + 2ull * pc, AP_ERR_TRUNCATED,
+				 "method %u: %s at pc 0x%04x runs past the end of its code", caller,
+				 oi->name, pc);
+			break;
+		}
+		if (oi->ref != AP_REF_NONE) {
+			uint32_t idx = dex_unit(insns, pc + 1);
+			if (oi->invoke) {
+				struct ap_dex_call call = {caller, pc, idx, AP_DEX_NO_INDEX, op};
+				if (oi->fmt == AP_FMT_45cc || oi->fmt == AP_FMT_4rcc) {
+					call.aux = dex_unit(insns, pc + 3);
+				} else if (oi->ref == AP_REF_CALL_SITE) {
+					call.aux = idx;
+					call.callee = dex_call_site_bootstrap(dex, idx);
+				}
+				if (!dex_vec_room(dex, &dex->calls))
+					break;
+				((struct ap_dex_call *)dex->calls.p)[dex->calls.n++] = call;
+			} else if (oi->ref == AP_REF_STRING) {
+				if (op == 0x1b)
+					idx |= (uint32_t)dex_unit(insns, pc + 2) << 16;
+				struct ap_dex_string_load sl = {caller, pc, idx};
+				if (!dex_vec_room(dex, &dex->sloads))
+					break;
+				((struct ap_dex_string_load *)dex->sloads.p)[dex->sloads.n++] = sl;
+			} else if (is_field_op(op)) {
+				struct ap_dex_field_ref fr = {caller, pc, idx, op};
+				if (!dex_vec_room(dex, &dex->frefs))
+					break;
+				((struct ap_dex_field_ref *)dex->frefs.p)[dex->frefs.n++] = fr;
+			} else if (is_type_op(op)) {
+				struct ap_dex_type_ref tr = {caller, pc, idx, op};
+				if (!dex_vec_room(dex, &dex->trefs))
+					break;
+				((struct ap_dex_type_ref *)dex->trefs.p)[dex->trefs.n++] = tr;
+			}
+		}
+		pc += width;
+	}
+	m->calls_n = (uint32_t)dex->calls.n - m->calls_first;
+	m->strings_n = (uint32_t)dex->sloads.n - m->strings_first;
+	m->fields_n = (uint32_t)dex->frefs.n - m->fields_first;
+	m->types_n = (uint32_t)dex->trefs.n - m->types_first;
+}
+
+/* Counting sort of items by a u32 key at key_off; keys >= n_keys (hostile indices) are left out. */
+void dex_csr_build(struct ap_dex *dex, struct dex_csr *csr, uint32_t n_keys, const void *items,
+		   size_t n_items, size_t stride, size_t key_off)
+{
+	memset(csr, 0, sizeof(*csr));
+	csr->start = dex_alloc(dex, (size_t)n_keys + 2, sizeof(uint32_t));
+	csr->idx = dex_alloc(dex, n_items ? n_items : 1, sizeof(uint32_t));
+	if (!csr->start || !csr->idx) {
+		csr->start = NULL;
+		return;
+	}
+	csr->n_keys = n_keys;
+	const char *base = items;
+	for (size_t i = 0; i < n_items; i++) {
+		uint32_t k;
+		memcpy(&k, base + i * stride + key_off, 4);
+		if (k < n_keys)
+			csr->start[k + 2]++;
+	}
+	for (uint32_t k = 0; k < n_keys; k++)
+		csr->start[k + 2] += csr->start[k + 1];
+	for (size_t i = 0; i < n_items; i++) {
+		uint32_t k;
+		memcpy(&k, base + i * stride + key_off, 4);
+		if (k < n_keys)
+			csr->idx[csr->start[k + 1]++] = (uint32_t)i;
+	}
+}
+
+void dex_build_lookups(struct ap_dex *dex)
+{
+	dex_csr_build(dex, &dex->calls_by_callee, dex->cnt.methods, dex->calls.p, dex->calls.n,
+		      sizeof(struct ap_dex_call), offsetof(struct ap_dex_call, callee));
+	dex_csr_build(dex, &dex->loads_by_string, dex->cnt.strings, dex->sloads.p, dex->sloads.n,
+		      sizeof(struct ap_dex_string_load), offsetof(struct ap_dex_string_load, string_idx));
+	dex_csr_build(dex, &dex->refs_by_field, dex->cnt.fields, dex->frefs.p, dex->frefs.n,
+		      sizeof(struct ap_dex_field_ref), offsetof(struct ap_dex_field_ref, field_idx));
+	dex_csr_build(dex, &dex->refs_by_type, dex->cnt.types, dex->trefs.p, dex->trefs.n,
+		      sizeof(struct ap_dex_type_ref), offsetof(struct ap_dex_type_ref, type_idx));
+	/* method_idx -> its defining method (first class_def wins, as ART) */
+	dex->mdef_of_method = dex_alloc(dex, dex->cnt.methods ? dex->cnt.methods : 1, sizeof(int32_t));
+	if (dex->mdef_of_method && dex->mdefs) {
+		memset(dex->mdef_of_method, 0xff, (size_t)dex->cnt.methods * sizeof(int32_t));
+		for (uint32_t i = 0; i < dex->cnt.method_defs; i++) {
+			const struct ap_dex_method *m = &dex->mdefs[i];
+			if (m->method_idx < dex->cnt.methods && dex->mdef_of_method[m->method_idx] < 0 &&
+			    !dex->classes[m->class_def].duplicate)
+				dex->mdef_of_method[m->method_idx] = (int32_t)i;
+		}
+	}
+}
+
+static const uint32_t *csr_row(const struct dex_csr *c, uint32_t key, size_t *n)
+{
+	*n = 0;
+	if (!c->start || key >= c->n_keys)
+		return NULL;
+	*n = c->start[key + 1] - c->start[key];
+	return c->idx + c->start[key];
+}
+
+const struct ap_dex_call *ap_dex_calls(const struct ap_dex *dex, size_t *n)
+{
+	*n = dex->calls.n;
+	return dex->calls.p;
+}
+
+const struct ap_dex_string_load *ap_dex_string_loads(const struct ap_dex *dex, size_t *n)
+{
+	*n = dex->sloads.n;
+	return dex->sloads.p;
+}
+
+const struct ap_dex_field_ref *ap_dex_field_refs(const struct ap_dex *dex, size_t *n)
+{
+	*n = dex->frefs.n;
+	return dex->frefs.p;
+}
+
+const struct ap_dex_type_ref *ap_dex_type_refs(const struct ap_dex *dex, size_t *n)
+{
+	*n = dex->trefs.n;
+	return dex->trefs.p;
+}
+
+const uint32_t *ap_dex_calls_to(const struct ap_dex *dex, uint32_t callee, size_t *n)
+{
+	return csr_row(&dex->calls_by_callee, callee, n);
+}
+
+const uint32_t *ap_dex_loads_of(const struct ap_dex *dex, uint32_t string_idx, size_t *n)
+{
+	return csr_row(&dex->loads_by_string, string_idx, n);
+}
+
+const uint32_t *ap_dex_accesses_of(const struct ap_dex *dex, uint32_t field_idx, size_t *n)
+{
+	return csr_row(&dex->refs_by_field, field_idx, n);
+}
+
+const uint32_t *ap_dex_refs_to_type(const struct ap_dex *dex, uint32_t type_idx, size_t *n)
+{
+	return csr_row(&dex->refs_by_type, type_idx, n);
+}
+
+size_t ap_dex_calls_to_named(const struct ap_dex *dex, const char *class_descriptor,
+			     const char *name,
+			     void (*fn)(const struct ap_dex_call *call, void *ctx), void *ctx)
+{
+	int64_t t = ap_dex_find_type(dex, class_descriptor);
+	int64_t s = ap_dex_find_string(dex, name);
+	if (t < 0 || s < 0)
+		return 0;
+	size_t nm, total = 0;
+	const uint32_t *ms = ap_dex_methods_of_type(dex, (uint32_t)t, &nm);
+	const struct ap_dex_call *calls = dex->calls.p;
+	for (size_t i = 0; i < nm; i++) {
+		if (dex->methods[ms[i]].name_idx != (uint32_t)s)
+			continue;
+		size_t nc;
+		const uint32_t *cs = ap_dex_calls_to(dex, ms[i], &nc);
+		for (size_t j = 0; j < nc; j++) {
+			if (fn)
+				fn(&calls[cs[j]], ctx);
+			total++;
+		}
+	}
+	return total;
+}
