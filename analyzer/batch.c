@@ -1,0 +1,1118 @@
+/* `apkpriv batch`: many inputs, one forked worker per input (memory cap, wall-clock limit
+ * enforced by the parent with SIGKILL, CPU limit as a backstop, no core dumps), so a crash, a
+ * hang or a cap hit in one APK becomes one row and never stops the batch. docs/batch.md. */
+#include "batch.h"
+
+#include "ap_buf.h"
+#include "ap_diag.h"
+#include "ap_err.h"
+#include "ap_arena.h"
+#include "ap_file.h"
+#include "ap_limits.h"
+#include "reports/report.h"
+#include "rules/kb.h"
+
+/* The one hash the batch needs before the scan opens the file (to find a report to reuse). */
+#include <nettle/sha2.h>
+
+#include <json-c/json.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef AP_VERSION
+#define AP_VERSION "0.0.0" /* as in scan.c, which writes the reports' tool.version */
+#endif
+
+/* ASan/LSan reserve terabytes of address space: RLIMIT_AS would kill every worker. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BATCH_NO_RLIMIT_AS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BATCH_NO_RLIMIT_AS 1
+#endif
+#endif
+
+/* ---- the input list -------------------------------------------------------------------- */
+
+struct plist {
+	char **v;
+	size_t n, cap;
+};
+
+static int plist_add(struct plist *l, const char *a, const char *b)
+{
+	if (l->n >= AP_MAX_BATCH_INPUTS)
+		return AP_ERR_LIMIT;
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 256;
+		char **q = realloc(l->v, nc * sizeof *q);
+		if (!q)
+			return AP_ERR_NOMEM;
+		l->v = q;
+		l->cap = nc;
+	}
+	size_t la = strlen(a), lb = b ? strlen(b) : 0;
+	bool slash = b && la && a[la - 1] != '/';
+	char *s = malloc(la + lb + 2);
+	if (!s)
+		return AP_ERR_NOMEM;
+	memcpy(s, a, la);
+	if (slash)
+		s[la++] = '/';
+	if (b)
+		memcpy(s + la, b, lb);
+	s[la + lb] = '\0';
+	l->v[l->n++] = s;
+	return AP_OK;
+}
+
+static int walk(struct plist *l, const char *dir, const struct stat *skip, unsigned depth)
+{
+	if (depth > AP_MAX_BATCH_DEPTH) {
+		ap_log(AP_LOG_WARN, "batch", "%s: deeper than %u directories, not walked", dir,
+		       AP_MAX_BATCH_DEPTH);
+		return AP_OK;
+	}
+	DIR *d = opendir(dir);
+	if (!d)
+		return depth ? (ap_log(AP_LOG_WARN, "batch", "%s: %s", dir, strerror(errno)), AP_OK)
+			     : AP_ERR_IO;
+	int rc = AP_OK;
+	struct dirent *e;
+	struct ap_buf p = AP_BUF_INIT;
+	ap_buf_init(&p, 0);
+	while (rc == AP_OK && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		ap_buf_reset(&p);
+		ap_buf_adds(&p, dir);
+		if (p.len && p.data[p.len - 1] != '/')
+			ap_buf_addc(&p, '/');
+		ap_buf_adds(&p, e->d_name);
+		if (p.failed) {
+			rc = AP_ERR_NOMEM;
+			break;
+		}
+		struct stat st;
+		if (lstat(p.data, &st) != 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			/* a symlink to a file is an input; a symlinked directory is not followed (loops) */
+			if (stat(p.data, &st) != 0 || !S_ISREG(st.st_mode))
+				continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (skip && st.st_dev == skip->st_dev && st.st_ino == skip->st_ino)
+				continue;
+			rc = walk(l, p.data, skip, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			rc = plist_add(l, p.data, NULL);
+		}
+	}
+	closedir(d);
+	ap_buf_free(&p);
+	return rc;
+}
+
+static int read_list(struct plist *l, const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return AP_ERR_IO;
+	int rc = AP_OK;
+	char *line = NULL;
+	size_t cap = 0, total = 0;
+	ssize_t got;
+	while (rc == AP_OK && (got = getline(&line, &cap, f)) >= 0) {
+		total += (size_t)got;
+		if (total > AP_MAX_BATCH_LIST) {
+			rc = AP_ERR_LIMIT;
+			break;
+		}
+		size_t len = strlen(line); /* a NUL byte ends the path */
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		rc = plist_add(l, line, NULL);
+	}
+	if (rc == AP_OK && ferror(f))
+		rc = AP_ERR_IO;
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ap_batch_paths_free(char **paths, size_t n)
+{
+	for (size_t i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int ap_batch_inputs(const char *arg, const char *skip_dir, char ***paths, size_t *n)
+{
+	*paths = NULL;
+	*n = 0;
+	struct plist l = {0};
+	int rc;
+	struct stat st, skip;
+	bool have_skip = skip_dir && stat(skip_dir, &skip) == 0;
+	if (arg[0] == '@')
+		rc = read_list(&l, arg + 1);
+	else if (stat(arg, &st) != 0)
+		rc = AP_ERR_IO;
+	else if (S_ISDIR(st.st_mode))
+		rc = walk(&l, arg, have_skip ? &skip : NULL, 0);
+	else
+		rc = plist_add(&l, arg, NULL);
+	if (rc != AP_OK) {
+		ap_batch_paths_free(l.v, l.n);
+		return rc;
+	}
+	if (l.n)
+		qsort(l.v, l.n, sizeof *l.v, cmp_path);
+	*paths = l.v;
+	*n = l.n;
+	return AP_OK;
+}
+
+/* ---- status of a report ------------------------------------------------------------------ */
+
+const char *ap_batch_status(const struct ap_report *r, const char **reason)
+{
+	*reason = r->partial_reason;
+	if (r->grade)
+		return r->partial ? "partial" : "ok";
+	/* no score: the scan stopped at the container. ap_scan_file records ap_strerror(rc) as the
+	 * reason, which is how a reused report tells a cap from a non-APK. */
+	if (r->partial_reason && strcmp(r->partial_reason, ap_strerror(AP_ERR_LIMIT)) == 0)
+		return "limit";
+	return "unusable";
+}
+
+/* ---- reading a report back (resume) ---------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Writes code point cp (BMP, from a \uXXXX escape) as UTF-8; returns the bytes written. The
+ * output never outgrows the 6-byte escape it replaces. */
+static size_t put_utf8(char *d, unsigned cp)
+{
+	if (cp < 0x80) {
+		d[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		d[0] = (char)(0xc0 | (cp >> 6));
+		d[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	d[0] = (char)(0xe0 | (cp >> 12));
+	d[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	d[2] = (char)(0x80 | (cp & 0x3f));
+	return 3;
+}
+
+/* Undoes ap_rep_esc (\\ \n \r \t \xNN \uXXXX) in place so that rendering a reused report
+ * gives the bytes a fresh scan gives. */
+static void unescape(char *s)
+{
+	if (!s)
+		return;
+	char *d = s;
+	size_t i = 0;
+	while (s[i]) {
+		if (s[i] != '\\' || !s[i + 1]) {
+			*d++ = s[i++];
+			continue;
+		}
+		char c = s[i + 1];
+		if (c == '\\' || c == 'n' || c == 'r' || c == 't') {
+			*d++ = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : '\\';
+			i += 2;
+		} else if (c == 'x' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0 &&
+			   (hexval(s[i + 2]) | hexval(s[i + 3]))) {
+			*d++ = (char)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
+			i += 4;
+		} else if (c == 'u' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0 &&
+			   hexval(s[i + 4]) >= 0 && hexval(s[i + 5]) >= 0) {
+			unsigned cp = (unsigned)(hexval(s[i + 2]) << 12 | hexval(s[i + 3]) << 8 |
+						 hexval(s[i + 4]) << 4 | hexval(s[i + 5]));
+			if (cp == 0) {
+				*d++ = s[i++];
+				continue;
+			}
+			d += put_utf8(d, cp);
+			i += 6;
+		} else {
+			*d++ = s[i++];
+		}
+	}
+	*d = '\0';
+}
+
+/* Only what the summary row needs is read: versions, path, sha256, app package and version, app
+ * type, score, grade, partial, findings (severity), PI categories and SDK ids. The file is our own
+ * output but is still treated as untrusted (it may have been edited). */
+
+static json_object *get(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, k, &v))
+		return NULL;
+	return v;
+}
+
+/* A string member, unescaped, copied into the arena; NULL when absent or not a string. */
+static const char *str(struct ap_arena *a, json_object *o, const char *k, bool *oom)
+{
+	json_object *v = get(o, k);
+	if (!v || !json_object_is_type(v, json_type_string))
+		return NULL;
+	char *s = ap_arena_strdup(a, json_object_get_string(v));
+	if (!s) {
+		*oom = true;
+		return NULL;
+	}
+	unescape(s);
+	return s;
+}
+
+static size_t arr_len(json_object *v)
+{
+	return v && json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+}
+
+static void read_findings(struct ap_report *r, json_object *fa, bool *oom)
+{
+	size_t n = arr_len(fa);
+	if (!n)
+		return;
+	r->findings = ap_arena_calloc(r->arena, n, sizeof *r->findings);
+	if (!r->findings) {
+		*oom = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *fo = json_object_array_get_idx(fa, i);
+		const char *sev = str(r->arena, fo, "severity", oom);
+		int sv = sev ? ap_severity_parse(sev) : -1;
+		if (sv < 0) /* not one of ours: skip the finding, not the report */
+			continue;
+		struct ap_finding *f = &r->findings[r->n_findings++];
+		f->severity = (enum ap_severity)sv;
+		f->rule = str(r->arena, fo, "rule", oom);
+	}
+}
+
+static void read_lists(struct ap_report *r, json_object *root, bool *oom)
+{
+	json_object *pa = get(root, "pi"), *sa = get(root, "sdks");
+	size_t np = arr_len(pa), ns = arr_len(sa);
+	if (np && (r->pi = ap_arena_calloc(r->arena, np, sizeof *r->pi)) == NULL)
+		*oom = true;
+	for (size_t i = 0; r->pi && i < np; i++) {
+		const char *c = str(r->arena, json_object_array_get_idx(pa, i), "category", oom);
+		if (c)
+			r->pi[r->n_pi++].category = c;
+	}
+	if (ns && (r->sdks = ap_arena_calloc(r->arena, ns, sizeof *r->sdks)) == NULL)
+		*oom = true;
+	for (size_t i = 0; r->sdks && i < ns; i++) {
+		const char *id = str(r->arena, json_object_array_get_idx(sa, i), "id", oom);
+		if (id)
+			r->sdks[r->n_sdks++].id = id;
+	}
+}
+
+static int from_json(json_object *root, struct ap_report *r)
+{
+	bool oom = false;
+	json_object *v = get(root, "schema");
+	if (!v || !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), AP_REPORT_SCHEMA) != 0)
+		return AP_ERR_FORMAT;
+	json_object *tool = get(root, "tool"), *in = get(root, "input"), *app = get(root, "app");
+	json_object *score = get(root, "score");
+	r->tool_version = str(r->arena, tool, "version", &oom);
+	r->rules_version = str(r->arena, tool, "rules_version", &oom);
+	r->path = str(r->arena, in, "path", &oom);
+	r->sha256 = str(r->arena, in, "sha256", &oom);
+	r->input_kind = str(r->arena, in, "kind", &oom);
+	r->package = str(r->arena, app, "package", &oom);
+	r->version_name = str(r->arena, app, "version_name", &oom);
+	v = get(app, "version_code");
+	r->version_code = v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+	r->app_type = str(r->arena, get(root, "app_type"), "id", &oom);
+	r->grade = str(r->arena, score, "grade", &oom);
+	v = get(score, "total");
+	if (v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		r->score_total = json_object_get_double(v);
+	v = get(root, "partial");
+	r->partial = v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+	r->partial_reason = str(r->arena, root, "partial_reason", &oom);
+	read_findings(r, get(root, "findings"), &oom);
+	read_lists(r, root, &oom);
+	r->deterministic = get(root, "elapsed_ms") == NULL;
+	return oom ? AP_ERR_NOMEM : AP_OK;
+}
+
+static int read_report(const char *path, struct ap_report **out)
+{
+	*out = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = ap_read_file(path, AP_MAX_REPORT_READ, &buf, &len);
+	if (rc != AP_OK)
+		return rc;
+	if (len > (size_t)AP_MAX_REPORT_READ || len > 0x7fffffff) {
+		free(buf);
+		return AP_ERR_LIMIT;
+	}
+	json_tokener *tok = json_tokener_new_ex(AP_MAX_REPORT_JSON_DEPTH);
+	json_object *root = tok ? json_tokener_parse_ex(tok, (const char *)buf, (int)len) : NULL;
+	bool parsed = tok && root && json_tokener_get_error(tok) == json_tokener_success;
+	if (tok)
+		json_tokener_free(tok);
+	free(buf);
+	if (!tok) {
+		json_object_put(root);
+		return AP_ERR_NOMEM;
+	}
+	if (!parsed || !json_object_is_type(root, json_type_object)) {
+		json_object_put(root);
+		return AP_ERR_FORMAT;
+	}
+	struct ap_arena *a = ap_arena_new(AP_MAX_REPORT_ARENA);
+	struct ap_report *r = a ? ap_arena_calloc(a, 1, sizeof *r) : NULL;
+	if (!r) {
+		ap_arena_free(a);
+		json_object_put(root);
+		return AP_ERR_NOMEM;
+	}
+	r->arena = a;
+	rc = from_json(root, r);
+	json_object_put(root);
+	if (rc != AP_OK) {
+		ap_report_free(r);
+		return rc;
+	}
+	*out = r;
+	return AP_OK;
+}
+
+/* ---- the worker (child process) ------------------------------------------------------------ */
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		c += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static int sha256_file(const char *path, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return AP_ERR_IO;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return AP_ERR_IO;
+	}
+	struct sha256_ctx ctx;
+	sha256_init(&ctx);
+	static uint8_t buf[1 << 16];
+	for (;;) {
+		ssize_t got = read(fd, buf, sizeof buf);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			close(fd);
+			return AP_ERR_IO;
+		}
+		if (got == 0)
+			break;
+		sha256_update(&ctx, (size_t)got, buf);
+	}
+	close(fd);
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_digest(&ctx, sizeof d, d);
+	for (size_t i = 0; i < sizeof d; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[64] = '\0';
+	return AP_OK;
+}
+
+/* Writes data to path through a temporary file in the same directory and rename(2), so a
+ * reader (or a resumed batch after a kill) never sees half a file. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	struct ap_buf tmp = AP_BUF_INIT;
+	ap_buf_init(&tmp, 0);
+	ap_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (tmp.failed) {
+		ap_buf_free(&tmp);
+		return AP_ERR_NOMEM;
+	}
+	int rc = AP_ERR_IO;
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		bool ok = write_all(fd, data, len);
+		ok = close(fd) == 0 && ok;
+		if (ok && rename(tmp.data, path) == 0)
+			rc = AP_OK;
+		else
+			unlink(tmp.data);
+	}
+	ap_buf_free(&tmp);
+	return rc;
+}
+
+/* The test-only fault hook (docs/batch.md): APKPRIV_TEST_FAULT=crash:<sub> or hang:<sub>. */
+static void fault_hook(const char *path)
+{
+	const char *f = getenv("APKPRIV_TEST_FAULT");
+	if (!f)
+		return;
+	bool crash = strncmp(f, "crash:", 6) == 0, hang = strncmp(f, "hang:", 5) == 0;
+	const char *sub = crash ? f + 6 : hang ? f + 5 : NULL;
+	if (!sub || !*sub || !strstr(path, sub))
+		return;
+	if (crash) {
+		signal(SIGSEGV, SIG_DFL); /* a sanitizer's handler would turn it into exit(1) */
+		raise(SIGSEGV);
+		abort();
+	}
+	for (;;)
+		sleep(1000);
+}
+
+static void limits(const struct ap_batch_opts *o)
+{
+	struct rlimit rl = {0, 0};
+	setrlimit(RLIMIT_CORE, &rl);
+	if (o->timeout_s) {
+		/* backstop only: the parent's wall clock normally fires first */
+		rl.rlim_cur = (rlim_t)o->timeout_s + 5;
+		rl.rlim_max = (rlim_t)o->timeout_s + 10;
+		setrlimit(RLIMIT_CPU, &rl);
+	}
+#ifndef BATCH_NO_RLIMIT_AS
+	if (o->mem_mb) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)o->mem_mb << 20;
+		setrlimit(RLIMIT_AS, &rl);
+	}
+#endif
+}
+
+/* "F <status>\t<reason>\n": the worker failed before it had a report. */
+static void send_fail(int fd, const char *status, const char *reason)
+{
+	char m[512];
+	int n = snprintf(m, sizeof m, "F %s\t%s", status, reason);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof m - 1 ? (size_t)n : sizeof m - 2;
+	for (size_t i = 2; i < len; i++)
+		if (m[i] == '\n')
+			m[i] = ' ';
+	m[len++] = '\n';
+	write_all(fd, m, len);
+}
+
+/* "R <reused> <jsonl bytes> <csv bytes>\n" then both rows. */
+static bool send_rows(int fd, const struct ap_report *r, bool reused)
+{
+	const char *reason;
+	const char *status = ap_batch_status(r, &reason);
+	struct ap_buf j = AP_BUF_INIT, c = AP_BUF_INIT;
+	ap_buf_init(&j, AP_MAX_BATCH_RESULT / 2);
+	ap_buf_init(&c, AP_MAX_BATCH_RESULT / 2);
+	bool ok = ap_summary_jsonl_row(r, status, reason, &j) == AP_OK &&
+		  ap_summary_csv_row(r, status, reason, &c) == AP_OK;
+	if (ok) {
+		char hdr[96];
+		int n = snprintf(hdr, sizeof hdr, "R %d %zu %zu\n", reused ? 1 : 0, j.len, c.len);
+		ok = write_all(fd, hdr, (size_t)n) && write_all(fd, j.data, j.len) &&
+		     write_all(fd, c.data, c.len);
+	}
+	ap_buf_free(&j);
+	ap_buf_free(&c);
+	return ok;
+}
+
+/* A report from an earlier run is reused when it is ours, of the current schema, tool version
+ * and rules version, and of these bytes. */
+static struct ap_report *reusable(const char *rpath, const char *sha, const char *rules)
+{
+	struct ap_report *r = NULL;
+	if (access(rpath, F_OK) != 0 || read_report(rpath, &r) != AP_OK)
+		return NULL;
+	if (!r->sha256 || strcmp(r->sha256, sha) != 0 || !r->rules_version ||
+	    strcmp(r->rules_version, rules) != 0 || !r->tool_version ||
+	    strcmp(r->tool_version, AP_VERSION) != 0) {
+		ap_report_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int worker(const char *path, const struct ap_batch_opts *o, int fd)
+{
+	limits(o);
+	if (!o->worker_logs)
+		ap_log_set_sink(NULL, NULL, AP_LOG_ERROR);
+	char sha[65], msg[160];
+	if (sha256_file(path, sha) != AP_OK) {
+		snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(errno));
+		send_fail(fd, "unusable", msg);
+		return 0;
+	}
+	snprintf(msg, sizeof msg, "H %s\n", sha);
+	write_all(fd, msg, strlen(msg));
+	fault_hook(path);
+
+	struct ap_buf rp = AP_BUF_INIT;
+	ap_buf_init(&rp, 0);
+	ap_buf_addf(&rp, "%s/reports/%s.json", o->outdir, sha);
+	if (rp.failed) {
+		send_fail(fd, "limit", "out of memory");
+		return 0;
+	}
+	struct ap_report *r = reusable(rp.data, sha, ap_kb_version(o->kb));
+	if (r) {
+		r->path = path; /* the row names this input, maybe a copy of the one first scanned */
+		bool ok = send_rows(fd, r, true);
+		ap_report_free(r);
+		ap_buf_free(&rp);
+		return ok ? 0 : 1;
+	}
+
+	int rc = ap_scan_file(path, o->kb, &o->scan, &r);
+	if (!r) {
+		if (rc == AP_ERR_NOMEM && o->mem_mb)
+			snprintf(msg, sizeof msg, "out of memory under the %lu MiB cap (--mem-mb)",
+				 o->mem_mb);
+		else
+			snprintf(msg, sizeof msg, "scan failed: %s", ap_strerror(rc));
+		send_fail(fd, rc == AP_ERR_NOMEM ? "limit" : "error", msg);
+		ap_buf_free(&rp);
+		return 0;
+	}
+	if (!r->sha256)
+		r->sha256 = sha; /* the scan could not open the container; name the bytes anyway */
+	struct ap_buf js = AP_BUF_INIT;
+	ap_buf_init(&js, 0);
+	rc = ap_report_json(r, &js);
+	if (rc == AP_OK)
+		rc = write_atomic(rp.data, js.data, js.len);
+	bool ok;
+	if (rc != AP_OK) {
+		snprintf(msg, sizeof msg, "cannot write the report: %s", ap_strerror(rc));
+		send_fail(fd, "error", msg);
+		ok = true;
+	} else {
+		ok = send_rows(fd, r, false);
+	}
+	ap_buf_free(&js);
+	ap_buf_free(&rp);
+	ap_report_free(r);
+	return ok ? 0 : 1;
+}
+
+/* ---- the parent: pool, timeouts, results --------------------------------------------------- */
+
+struct job {
+	size_t idx;
+	pid_t pid;
+	int fd;              /* read end, -1 after EOF */
+	double deadline;
+	struct ap_buf msg;
+	bool reaped, killed, overflow;
+	int wstatus;
+};
+
+struct row {
+	char *jsonl, *csv;   /* one line each, with its line end */
+	const char *status;  /* static string */
+	bool reused;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *const statuses[] = {"ok", "partial", "unusable", "limit", "crash", "timeout",
+				       "error"};
+
+static const char *static_status(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (strlen(statuses[i]) == n && memcmp(statuses[i], s, n) == 0)
+			return statuses[i];
+	return NULL;
+}
+
+/* A row the parent writes itself: the worker gave no report (crash, timeout, cap, read error). */
+static int fail_row(struct row *w, const char *path, const char *sha, const char *status,
+		    const char *reason)
+{
+	struct ap_report r;
+	memset(&r, 0, sizeof r);
+	r.path = path;
+	r.sha256 = sha && *sha ? sha : NULL;
+	struct ap_buf j = AP_BUF_INIT, c = AP_BUF_INIT;
+	ap_buf_init(&j, 0);
+	ap_buf_init(&c, 0);
+	int rc = ap_summary_jsonl_row(&r, status, reason, &j);
+	if (rc == AP_OK)
+		rc = ap_summary_csv_row(&r, status, reason, &c);
+	if (rc == AP_OK) {
+		w->jsonl = ap_buf_take(&j);
+		w->csv = ap_buf_take(&c);
+		w->status = status;
+	}
+	ap_buf_free(&j);
+	ap_buf_free(&c);
+	return rc;
+}
+
+static const char *sig_name(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGABRT: return "SIGABRT";
+	case SIGBUS: return "SIGBUS";
+	case SIGFPE: return "SIGFPE";
+	case SIGILL: return "SIGILL";
+	case SIGKILL: return "SIGKILL";
+	case SIGXCPU: return "SIGXCPU";
+	case SIGTERM: return "SIGTERM";
+	case SIGPIPE: return "SIGPIPE";
+	default: return "signal";
+	}
+}
+
+/* Decodes what the worker sent; false when it sent no complete result. */
+static bool take_result(struct job *j, const char *path, struct row *w, char *sha, int *rc)
+{
+	const char *m = j->msg.data ? j->msg.data : "";
+	size_t len = j->msg.len, off = 0;
+	*rc = AP_OK;
+	if (len >= 67 && m[0] == 'H' && m[1] == ' ' && m[66] == '\n') {
+		memcpy(sha, m + 2, 64);
+		sha[64] = '\0';
+		off = 67;
+	}
+	if (len - off > 2 && m[off] == 'F' && m[off + 1] == ' ' && m[len - 1] == '\n') {
+		const char *st = m + off + 2;
+		const char *tab = memchr(st, '\t', len - off - 2);
+		if (!tab)
+			return false;
+		const char *status = static_status(st, (size_t)(tab - st));
+		if (!status)
+			return false;
+		char reason[512];
+		size_t rl = (size_t)(m + len - 1 - (tab + 1));
+		if (rl >= sizeof reason)
+			rl = sizeof reason - 1;
+		memcpy(reason, tab + 1, rl);
+		reason[rl] = '\0';
+		*rc = fail_row(w, path, sha, status, reason);
+		return true;
+	}
+	unsigned reused;
+	size_t jl, cl;
+	int hl = 0;
+	if (len - off < 8 || m[off] != 'R' ||
+	    sscanf(m + off, "R %u %zu %zu\n%n", &reused, &jl, &cl, &hl) != 3 || hl <= 0)
+		return false;
+	off += (size_t)hl;
+	if (jl > len - off || cl != len - off - jl || jl < 2 || cl < 2)
+		return false;
+	w->jsonl = strndup(m + off, jl);
+	w->csv = strndup(m + off + jl, cl);
+	if (!w->jsonl || !w->csv) {
+		*rc = AP_ERR_NOMEM;
+		return true;
+	}
+	/* the status as the worker rendered it, for the counters */
+	const char *sp = strstr(w->jsonl, "\"status\":\"");
+	w->status = "ok";
+	if (sp) {
+		sp += 10;
+		const char *q = strchr(sp, '"');
+		const char *s = q ? static_status(sp, (size_t)(q - sp)) : NULL;
+		if (s)
+			w->status = s;
+	}
+	w->reused = reused != 0;
+	return true;
+}
+
+static int finish(struct job *j, struct row *w, char *const *paths, const struct ap_batch_opts *o)
+{
+	char sha[65] = "", why[160];
+	const char *path = paths[j->idx];
+	int rc = AP_OK;
+	if (!j->overflow && !j->killed && take_result(j, path, w, sha, &rc))
+		goto out;
+	/* no usable result: say why from the exit status */
+	if (!sha[0] && j->msg.len >= 67 && j->msg.data[0] == 'H') {
+		memcpy(sha, j->msg.data + 2, 64);
+		sha[64] = '\0';
+	}
+	const char *status = "crash";
+	if (j->overflow) {
+		status = "error";
+		snprintf(why, sizeof why, "worker sent more than %u bytes", AP_MAX_BATCH_RESULT);
+	} else if (j->killed) {
+		status = "timeout";
+		snprintf(why, sizeof why, "no result after %u s (worker killed)", o->timeout_s);
+	} else if (WIFSIGNALED(j->wstatus)) {
+		int sig = WTERMSIG(j->wstatus);
+		if (sig == SIGXCPU) {
+			status = "timeout";
+			snprintf(why, sizeof why, "CPU time limit hit (%s)", sig_name(sig));
+		} else {
+			snprintf(why, sizeof why, "worker killed by signal %d (%s)", sig, sig_name(sig));
+		}
+	} else if (WIFEXITED(j->wstatus) && WEXITSTATUS(j->wstatus) != 0) {
+		snprintf(why, sizeof why, "worker exited with status %d and no result",
+			 WEXITSTATUS(j->wstatus));
+	} else {
+		status = "error";
+		snprintf(why, sizeof why, "worker sent no result");
+	}
+	rc = fail_row(w, path, sha, status, why);
+out:
+	ap_buf_free(&j->msg);
+	return rc;
+}
+
+static int start(struct job *j, size_t idx, char *const *paths, const struct ap_batch_opts *o,
+		 const struct job *jobs, size_t njobs)
+{
+	int p[2];
+	if (pipe(p) != 0)
+		return AP_ERR_INTERNAL;
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return AP_ERR_INTERNAL;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		for (size_t k = 0; k < njobs; k++)
+			if (jobs[k].pid > 0 && jobs[k].fd >= 0)
+				close(jobs[k].fd);
+		signal(SIGPIPE, SIG_DFL);
+		_exit(worker(paths[idx], o, p[1]));
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	memset(j, 0, sizeof *j);
+	j->idx = idx;
+	j->pid = pid;
+	j->fd = p[0];
+	j->deadline = o->timeout_s ? now_s() + o->timeout_s : 0;
+	ap_buf_init(&j->msg, AP_MAX_BATCH_RESULT);
+	return AP_OK;
+}
+
+static void drain(struct job *j)
+{
+	char buf[65536];
+	ssize_t got = read(j->fd, buf, sizeof buf);
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (got <= 0) {
+		close(j->fd);
+		j->fd = -1;
+		return;
+	}
+	if (!j->overflow && !ap_buf_add(&j->msg, buf, (size_t)got)) {
+		j->overflow = true;
+		kill(j->pid, SIGKILL);
+	}
+}
+
+static void count(struct ap_batch_stats *st, const struct row *w)
+{
+	const char *s = w->status;
+	if (w->reused)
+		st->reused++;
+	else
+		st->scanned++;
+	if (!strcmp(s, "ok")) st->ok++;
+	else if (!strcmp(s, "partial")) st->partial++;
+	else if (!strcmp(s, "unusable")) st->unusable++;
+	else if (!strcmp(s, "limit")) st->limit++;
+	else if (!strcmp(s, "timeout")) st->timeout++;
+	else if (!strcmp(s, "crash")) st->crash++;
+	else st->error++;
+}
+
+static void progress(const struct ap_batch_stats *st, size_t total, double t0, bool last)
+{
+	size_t done = st->scanned + st->reused;
+	double el = now_s() - t0;
+	double rate = el > 0 ? (double)done / el : 0;
+	char eta[32] = "-";
+	if (rate > 0 && done < total) {
+		double s = (double)(total - done) / rate;
+		snprintf(eta, sizeof eta, "%dm%02ds", (int)(s / 60), (int)s % 60);
+	}
+	fprintf(stderr, "\rbatch: %zu/%zu done, %.1f/s, ETA %s, %zu failed\033[K%s", done, total,
+		rate, eta, st->crash + st->timeout + st->limit + st->error, last ? "\n" : "");
+	fflush(stderr);
+}
+
+static int run_pool(char *const *paths, size_t n, const struct ap_batch_opts *o,
+		    struct row *rows, struct ap_batch_stats *st)
+{
+	size_t nj = o->jobs ? o->jobs : 1;
+	struct job *jobs = calloc(nj, sizeof *jobs);
+	struct pollfd *pf = calloc(nj, sizeof *pf);
+	if (!jobs || !pf) {
+		free(jobs);
+		free(pf);
+		return AP_ERR_NOMEM;
+	}
+	size_t next = 0, active = 0;
+	int rc = AP_OK;
+	double t0 = now_s(), last_prog = 0;
+	while (rc == AP_OK && (next < n || active)) {
+		for (size_t k = 0; k < nj && next < n && rc == AP_OK; k++)
+			if (jobs[k].pid == 0) {
+				rc = start(&jobs[k], next, paths, o, jobs, nj);
+				if (rc == AP_OK) {
+					next++;
+					active++;
+				}
+			}
+		if (rc != AP_OK)
+			break;
+		nfds_t np = 0;
+		double now = now_s(), wait_s = 0.25;
+		for (size_t k = 0; k < nj; k++) {
+			if (jobs[k].pid == 0)
+				continue;
+			if (jobs[k].fd >= 0) {
+				pf[np].fd = jobs[k].fd;
+				pf[np].events = POLLIN;
+				pf[np].revents = 0;
+				np++;
+			}
+			if (jobs[k].deadline && !jobs[k].killed && jobs[k].deadline - now < wait_s)
+				wait_s = jobs[k].deadline - now;
+		}
+		int ms = wait_s > 0 ? (int)(wait_s * 1000) + 1 : 0;
+		if (np && poll(pf, np, ms) < 0 && errno != EINTR) {
+			rc = AP_ERR_INTERNAL;
+			break;
+		}
+		if (!np)
+			usleep(10000); /* only exited workers left to reap */
+		now = now_s();
+		for (size_t k = 0; k < nj; k++) {
+			struct job *j = &jobs[k];
+			if (j->pid == 0)
+				continue;
+			for (nfds_t q = 0; q < np; q++)
+				if (j->fd >= 0 && pf[q].fd == j->fd && pf[q].revents)
+					drain(j);
+			if (!j->reaped && waitpid(j->pid, &j->wstatus, WNOHANG) == j->pid)
+				j->reaped = true;
+			if (!j->reaped && !j->killed && j->deadline && now >= j->deadline) {
+				kill(j->pid, SIGKILL);
+				j->killed = true;
+			}
+			/* killed, or the pipe is at EOF: the worker is exiting, so wait for it */
+			if ((j->killed || j->fd < 0) && !j->reaped &&
+			    waitpid(j->pid, &j->wstatus, 0) == j->pid)
+				j->reaped = true;
+			if (j->killed && j->fd >= 0) {
+				close(j->fd);
+				j->fd = -1;
+			}
+			if (!j->reaped || j->fd >= 0)
+				continue;
+			rc = finish(j, &rows[j->idx], paths, o);
+			if (rc == AP_OK)
+				count(st, &rows[j->idx]);
+			j->pid = 0;
+			active--;
+		}
+		if (o->progress && (now - last_prog >= 0.2 || (next == n && !active))) {
+			progress(st, n, t0, next == n && !active);
+			last_prog = now;
+		}
+	}
+	/* on an internal error, no worker is left behind */
+	for (size_t k = 0; k < nj; k++)
+		if (jobs[k].pid > 0) {
+			kill(jobs[k].pid, SIGKILL);
+			waitpid(jobs[k].pid, NULL, 0);
+			if (jobs[k].fd >= 0)
+				close(jobs[k].fd);
+			ap_buf_free(&jobs[k].msg);
+		}
+	free(jobs);
+	free(pf);
+	return rc;
+}
+
+/* ---- outputs -------------------------------------------------------------------------------- */
+
+static int mkdirs(const char *dir)
+{
+	char *d = strdup(dir);
+	if (!d)
+		return AP_ERR_NOMEM;
+	int rc = AP_OK;
+	for (char *p = d + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(d, 0755) != 0 && errno != EEXIST)
+			rc = AP_ERR_IO;
+		*p = c;
+		if (!c || rc != AP_OK)
+			break;
+	}
+	struct stat st;
+	if (rc == AP_OK && (stat(d, &st) != 0 || !S_ISDIR(st.st_mode)))
+		rc = AP_ERR_IO;
+	free(d);
+	return rc;
+}
+
+static int write_out(const char *outdir, const char *name, const struct ap_buf *b)
+{
+	if (b->failed)
+		return AP_ERR_LIMIT;
+	struct ap_buf p = AP_BUF_INIT;
+	ap_buf_init(&p, 0);
+	ap_buf_addf(&p, "%s/%s", outdir, name);
+	int rc = p.failed ? AP_ERR_NOMEM : write_atomic(p.data, b->data ? b->data : "", b->len);
+	if (rc != AP_OK)
+		ap_log(AP_LOG_ERROR, "batch", "cannot write %s: %s", p.data ? p.data : name,
+		       ap_strerror(rc));
+	ap_buf_free(&p);
+	return rc;
+}
+
+static int write_summaries(const struct ap_batch_opts *o, const struct row *rows, size_t n)
+{
+	struct ap_buf jl = AP_BUF_INIT, csv = AP_BUF_INIT, html = AP_BUF_INIT;
+	ap_buf_init(&jl, 0);
+	ap_buf_init(&csv, 0);
+	ap_buf_init(&html, 0);
+	ap_summary_csv_header(&csv);
+	for (size_t i = 0; i < n; i++) {
+		ap_buf_adds(&jl, rows[i].jsonl);
+		ap_buf_adds(&csv, rows[i].csv);
+	}
+	int rc = write_out(o->outdir, "summary.jsonl", &jl);
+	if (rc == AP_OK)
+		rc = write_out(o->outdir, "summary.csv", &csv);
+	struct ap_summary_row *sr = NULL;
+	size_t ns = 0, bad = 0;
+	if (rc == AP_OK)
+		rc = ap_summary_rows_parse(jl.data ? jl.data : "", jl.len, &sr, &ns, &bad);
+	if (rc == AP_OK && (bad || ns != n)) {
+		ap_log(AP_LOG_ERROR, "batch", "summary.jsonl: %zu rows read back of %zu", ns, n);
+		rc = AP_ERR_INTERNAL;
+	}
+	if (rc == AP_OK)
+		rc = ap_summary_html(sr, ns, &html);
+	if (rc == AP_OK)
+		rc = write_out(o->outdir, "summary.html", &html);
+	ap_summary_rows_free(sr, ns);
+	ap_buf_free(&jl);
+	ap_buf_free(&csv);
+	ap_buf_free(&html);
+	return rc;
+}
+
+int ap_batch_run(char *const *paths, size_t n, const struct ap_batch_opts *o,
+		 struct ap_batch_stats *st_out)
+{
+	struct ap_batch_stats st;
+	memset(&st, 0, sizeof st);
+	st.total = n;
+	int rc = mkdirs(o->outdir);
+	if (rc == AP_OK) {
+		struct ap_buf rd = AP_BUF_INIT;
+		ap_buf_init(&rd, 0);
+		ap_buf_addf(&rd, "%s/reports", o->outdir);
+		rc = rd.failed ? AP_ERR_NOMEM : mkdirs(rd.data);
+		ap_buf_free(&rd);
+	}
+	if (rc != AP_OK) {
+		ap_log(AP_LOG_ERROR, "batch", "cannot create %s/reports", o->outdir);
+		return rc;
+	}
+	struct row *rows = n ? calloc(n, sizeof *rows) : NULL;
+	if (n && !rows)
+		return AP_ERR_NOMEM;
+	rc = run_pool(paths, n, o, rows, &st);
+	if (rc == AP_OK)
+		rc = write_summaries(o, rows, n);
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].jsonl);
+		free(rows[i].csv);
+	}
+	free(rows);
+	if (st_out)
+		*st_out = st;
+	return rc;
+}
