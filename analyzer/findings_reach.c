@@ -1,0 +1,874 @@
+/* The rules that need reachability (regulation.md 7.3): R01 PI collected at startup before
+ * consent, R02 SDK initialised at startup, R03 permissions requested in bulk at launch, R08
+ * clipboard read without user action, R09 location in the background, R10 high-frequency
+ * collection; and R16 (self-start receivers) gains what each receiver reaches. A consent-gate
+ * heuristic lowers R01/R02 to low confidence and says so. */
+#include "callgraph.h"
+
+#include "dex/dex.h"
+#include "manifest/manifest.h"
+#include "report_model.h"
+#include "rules/kb.h"
+
+#include "ap_arena.h"
+#include "ap_buf.h"
+#include "ap_err.h"
+#include "ap_limits.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* requestLocationUpdates(minTime) below this is high-frequency (R10) */
+#define R10_MIN_INTERVAL_MS 60000
+
+struct rf {
+	struct ap_report *r;
+	const struct ap_kb *kb;
+	const struct ap_cg *cg;
+	struct ap_finding *v;
+	size_t n, cap;
+	const struct ap_kb_rule **rules;
+	size_t n_rules;
+	struct ap_buf msg, tmp;
+	bool nomem;
+};
+
+/* ---- constant arguments ------------------------------------------------------------------ */
+
+static bool writes_no_register(uint8_t op)
+{
+	return (op >= 0x27 && op <= 0x2c) ||  /* throw, goto*, switches */
+	       (op >= 0x32 && op <= 0x3d) ||  /* if-* */
+	       (op >= 0x4b && op <= 0x51) ||  /* aput* */
+	       (op >= 0x59 && op <= 0x5f) ||  /* iput* */
+	       (op >= 0x67 && op <= 0x6d) ||  /* sput* */
+	       (op >= 0x6e && op <= 0x78) ||  /* invoke* */
+	       (op >= 0x0e && op <= 0x11) ||  /* return* */
+	       op == 0x1d || op == 0x1e ||    /* monitor-enter/exit */
+	       op == 0x1f || op == 0x26 ||    /* check-cast, fill-array-data */
+	       op == 0x00;
+}
+
+bool ap_cg_const_arg(const struct ap_cg *cg, uint32_t node, uint32_t pc, unsigned arg,
+		     int64_t *val)
+{
+	if (node >= cg->n_nodes)
+		return false;
+	const struct ap_cg_node *n = &cg->nodes[node];
+	const struct ap_dex *dex = cg->dexes[n->dex];
+	const struct ap_dex_method *m = ap_dex_method_def(dex, n->def);
+	if (!m || !m->has_code || !m->registers || pc >= m->insns_size)
+		return false;
+	int64_t *v = calloc(m->registers, sizeof *v);
+	uint8_t *known = calloc(m->registers, 1);
+	bool ok = false;
+	if (!v || !known)
+		goto out_free_regs;
+	struct ap_dex_insn in;
+	uint32_t p = 0, steps = 0;
+	while (p < pc && steps++ < AP_MAX_INSNS_PER_METHOD) {
+		uint32_t w = ap_dex_method_insn(dex, m, p, &in);
+		if (!w)
+			goto out_free_regs;
+		uint8_t op = in.opcode;
+		uint32_t a = in.a;
+		if (in.fmt != AP_FMT_PAYLOAD && a < m->registers) {
+			bool wide = (op >= 0x16 && op <= 0x19) || (op >= 0x04 && op <= 0x06);
+			if (op >= 0x12 && op <= 0x19) {
+				v[a] = in.literal;
+				known[a] = 1;
+				if (wide && a + 1 < m->registers)
+					known[a + 1] = 0;
+			} else if (op >= 0x01 && op <= 0x09) {
+				uint32_t b = in.b;
+				known[a] = b < m->registers && known[b];
+				v[a] = known[a] ? v[b] : 0;
+				if (wide && a + 1 < m->registers)
+					known[a + 1] = 0;
+			} else if (!writes_no_register(op)) {
+				known[a] = 0;
+				if (a + 1 < m->registers)
+					known[a + 1] = 0; /* a wide result may have taken it */
+			}
+		}
+		p += w;
+	}
+	if (p != pc || !ap_dex_method_insn(dex, m, pc, &in) || !ap_dex_opinfo(in.opcode)->invoke)
+		goto out_free_regs;
+	const struct ap_dex_method_id *mi = ap_dex_method_id(dex, in.index);
+	const struct ap_dex_proto *pr = mi ? ap_dex_proto(dex, mi->proto_idx) : NULL;
+	if (!pr || arg >= pr->n_params)
+		goto out_free_regs;
+	bool is_static = in.opcode == 0x71 || in.opcode == 0x77;
+	uint32_t slot = is_static ? 0 : 1;
+	for (unsigned i = 0; i < arg; i++) {
+		const char *t = ap_dex_type(dex, pr->params[i]);
+		slot += t && (t[0] == 'J' || t[0] == 'D') ? 2 : 1;
+	}
+	uint32_t reg;
+	if (in.fmt == AP_FMT_35c || in.fmt == AP_FMT_45cc) {
+		if (slot >= in.n_args || slot >= 5)
+			goto out_free_regs;
+		reg = in.args[slot];
+	} else {
+		if (slot >= in.n_args)
+			goto out_free_regs;
+		reg = in.c + slot;
+	}
+	if (reg < m->registers && known[reg]) {
+		*val = v[reg];
+		ok = true;
+	}
+out_free_regs:
+	free(v);
+	free(known);
+	return ok;
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static const struct ap_dex_method *node_method(const struct ap_cg *cg, uint32_t node,
+					       const struct ap_dex **dex)
+{
+	const struct ap_cg_node *n = &cg->nodes[node];
+	*dex = cg->dexes[n->dex];
+	return ap_dex_method_def(*dex, n->def);
+}
+
+static bool ci_contains(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *s; s++) {
+		size_t i = 0;
+		while (i < n && s[i] && (s[i] | 0x20) == (needle[i] | 0x20))
+			i++;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+static bool privacy_word(const char *s)
+{
+	static const char *const words[] = {"privacy", "agree", "consent", "policy", "protocol",
+					    "\xe9\x9a\x90\xe7\xa7\x81" /* 隐私 */,
+					    "\xe5\x90\x8c\xe6\x84\x8f" /* 同意 */,
+					    "\xe7\x94\xa8\xe6\x88\xb7\xe5\x8d\x8f\xe8\xae\xae" /* 用户协议 */};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (ci_contains(s, words[i]))
+			return true;
+	return false;
+}
+
+/* Consent gate in one method: a SharedPreferences.getBoolean before `limit` (the call that
+ * continues the path) with a privacy-ish constant string loaded in the method. *key gets it. */
+static bool gate_in(const struct ap_cg *cg, uint32_t node, uint32_t limit, const char **key)
+{
+	const struct ap_dex *dex;
+	const struct ap_dex_method *m = node_method(cg, node, &dex);
+	if (!m || !m->has_code)
+		return false;
+	size_t nc, ns;
+	const struct ap_dex_call *calls = ap_dex_calls(dex, &nc);
+	const struct ap_dex_string_load *sl = ap_dex_string_loads(dex, &ns);
+	uint32_t gb_pc = AP_CG_NONE;
+	uint32_t n_mids = ap_dex_counts(dex)->methods;
+	for (uint32_t i = 0; i < m->calls_n && (size_t)m->calls_first + i < nc; i++) {
+		const struct ap_dex_call *c = &calls[m->calls_first + i];
+		if (c->pc >= limit || c->callee >= n_mids)
+			continue;
+		uint64_t k = cg->mid[cg->nodes[node].dex][c->callee];
+		if (k == UINT64_MAX)
+			continue;
+		if (strcmp(cg->classes[(uint32_t)(k >> 32)].desc, "Landroid/content/SharedPreferences;") == 0 &&
+		    strncmp(cg->sigs[(uint32_t)k], "getBoolean(", 11) == 0) {
+			gb_pc = c->pc;
+			break;
+		}
+	}
+	if (gb_pc == AP_CG_NONE)
+		return false;
+	for (uint32_t i = 0; i < m->strings_n && (size_t)m->strings_first + i < ns; i++) {
+		const char *s = ap_dex_string(dex, sl[m->strings_first + i].string_idx);
+		if (s && privacy_word(s)) {
+			*key = s;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether the startup path to node passes a consent gate; where and key say which. */
+static bool path_gated(const struct ap_cg *cg, uint32_t node, uint32_t site_pc, uint32_t *where,
+		       const char **key)
+{
+	uint32_t hops[AP_MAX_CALL_PATH], pcs[AP_MAX_CALL_PATH];
+	size_t n = ap_cg_path(cg, node, AP_REACH_STARTUP, hops, pcs, AP_MAX_CALL_PATH);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t limit = i + 1 < n ? pcs[i + 1] : site_pc;
+		if (gate_in(cg, hops[i], limit, key)) {
+			*where = hops[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void short_name(const struct ap_cg *cg, uint32_t node, struct ap_buf *b)
+{
+	const char *desc = ap_cg_node_class(cg, node);
+	const char *slash = strrchr(desc, '/');
+	const char *s = slash ? slash + 1 : desc + 1;
+	size_t n = strlen(s);
+	if (n && s[n - 1] == ';')
+		n--;
+	ap_buf_add(b, s, n);
+	ap_buf_addc(b, '.');
+	const char *name = ap_cg_node_name(cg, node);
+	ap_buf_adds(b, name ? name : "?");
+}
+
+static void path_text(const struct ap_cg *cg, uint32_t node, unsigned kind, struct ap_buf *b)
+{
+	uint32_t hops[AP_MAX_CALL_PATH];
+	size_t n = ap_cg_path(cg, node, kind, hops, NULL, AP_MAX_CALL_PATH);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ap_buf_adds(b, " -> ");
+		short_name(cg, hops[i], b);
+	}
+}
+
+static int lowest_dim(unsigned bits)
+{
+	for (int d = 1; d <= 3; d++)
+		if (bits & (1u << d))
+			return d;
+	return 1;
+}
+
+static struct ap_finding *add(struct rf *f, const char *id, const char *category,
+			      const char *owner)
+{
+	const struct ap_kb_rule *r = ap_kb_rule(f->kb, id);
+	if (!r || f->r->n_findings + f->n >= AP_MAX_FINDINGS) {
+		ap_buf_reset(&f->msg);
+		return NULL;
+	}
+	if (f->n == f->cap) {
+		size_t nc = f->cap ? f->cap * 2 : 16;
+		struct ap_finding *q = realloc(f->v, nc * sizeof *q);
+		if (!q) {
+			f->nomem = true;
+			return NULL;
+		}
+		f->v = q;
+		f->cap = nc;
+	}
+	bool seen = false;
+	for (size_t i = 0; i < f->n_rules && !seen; i++)
+		seen = f->rules[i] == r;
+	if (!seen) {
+		const struct ap_kb_rule **q = realloc(f->rules, (f->n_rules + 1) * sizeof *q);
+		if (!q) {
+			f->nomem = true;
+			return NULL;
+		}
+		f->rules = q;
+		f->rules[f->n_rules++] = r;
+	}
+	struct ap_finding *x = &f->v[f->n++];
+	memset(x, 0, sizeof *x);
+	x->rule = r->id;
+	x->title = r->title;
+	x->severity = (enum ap_severity)r->severity;
+	x->dimension = lowest_dim(r->dimensions);
+	x->message = f->msg.data ? ap_arena_strdup(f->r->arena, f->msg.data) : r->title;
+	x->category = category;
+	x->owner = owner;
+	x->confidence = "high";
+	if (r->refs.n) {
+		struct ap_ref *refs = ap_arena_calloc(f->r->arena, r->refs.n, sizeof *refs);
+		for (size_t i = 0; refs && i < r->refs.n; i++) {
+			refs[i].id = r->refs.v[i];
+			refs[i].text = ap_kb_ref_text(f->kb, r->refs.v[i]);
+		}
+		x->refs = refs;
+		x->n_refs = refs ? r->refs.n : 0;
+	}
+	x->remediation = r->remediation;
+	ap_buf_reset(&f->msg);
+	return x;
+}
+
+static void attach(struct rf *f, struct ap_finding *x, const struct ap_evidence *e)
+{
+	if (!x || x->n_evidence >= AP_MAX_FINDING_EVIDENCE)
+		return;
+	struct ap_evidence *v = ap_arena_calloc(f->r->arena, x->n_evidence + 1, sizeof *v);
+	if (!v)
+		return;
+	if (x->n_evidence)
+		memcpy(v, x->evidence, x->n_evidence * sizeof *v);
+	v[x->n_evidence] = *e;
+	x->evidence = v;
+	x->n_evidence++;
+}
+
+static const char *cat_name(const struct rf *f, const char *cat)
+{
+	const struct ap_kb_category *c = cat ? ap_kb_category(f->kb, cat) : NULL;
+	return c && c->name_en ? c->name_en : cat ? cat : "PI";
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The finding of rule id for (category, owner) made in this pass, if any. */
+static struct ap_finding *find_mine(struct rf *f, const char *id, const char *cat, const char *own)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].rule, id) == 0 && same(f->v[i].category, cat) &&
+		    same(f->v[i].owner, own))
+			return &f->v[i];
+	return NULL;
+}
+
+static bool is_code(const struct ap_evidence *e)
+{
+	return (e->via == AP_VIA_DEX_API || e->via == AP_VIA_DEX_STRING) && e->method;
+}
+
+/* ---- R01 / R08 / R09 / R10: per PI call site ------------------------------------------------ */
+
+static void r01(struct rf *f, const struct ap_rep_pi *pi, const struct ap_evidence *e, uint32_t node)
+{
+	const struct ap_kb_category *c = ap_kb_category(f->kb, pi->category);
+	/* PI the app type needs for its basic function (a map's location) is not R01's concern:
+	 * its collection still shows in the evidence and in R10/R12 */
+	if (!(e->entries & AP_REACH_STARTUP) || (c && !c->device_api) || pi->necessary)
+		return;
+	uint32_t where = AP_CG_NONE;
+	const char *key = NULL;
+	bool gated = path_gated(f->cg, node, e->pc >= 0 ? (uint32_t)e->pc : AP_CG_NONE, &where, &key);
+	struct ap_finding *x = find_mine(f, "R01", pi->category, e->owner);
+	if (!x) {
+		ap_buf_addf(&f->msg, "%s is read at startup, before the user can consent: ",
+			    cat_name(f, pi->category));
+		path_text(f->cg, node, AP_REACH_STARTUP, &f->msg);
+		if (gated) {
+			ap_buf_adds(&f->msg, ". The path first checks a stored consent flag (");
+			short_name(f->cg, where, &f->msg);
+			ap_buf_adds(&f->msg, " reads SharedPreferences \"");
+			ap_buf_add_escaped(&f->msg, key, strlen(key), 64);
+			ap_buf_adds(&f->msg, "\"), so this may run only after consent: confidence "
+					     "lowered to low");
+		}
+		x = add(f, "R01", pi->category, e->owner);
+		if (x && gated)
+			x->confidence = "low";
+	} else if (!gated && strcmp(x->confidence, "low") == 0) {
+		/* an ungated path to the same data: full confidence again */
+		x->confidence = "high";
+		ap_buf_addf(&f->msg, "%s is read at startup, before the user can consent: ",
+			    cat_name(f, pi->category));
+		path_text(f->cg, node, AP_REACH_STARTUP, &f->msg);
+		x->message = f->msg.data ? ap_arena_strdup(f->r->arena, f->msg.data) : x->message;
+		ap_buf_reset(&f->msg);
+	}
+	attach(f, x, e);
+}
+
+static void r08(struct rf *f, const struct ap_rep_pi *pi, const struct ap_evidence *e, uint32_t node)
+{
+	if (!ap_kb_category_within(f->kb, pi->category, "clipboard") ||
+	    !(e->entries & (AP_REACH_STARTUP | AP_REACH_BACKGROUND)))
+		return;
+	struct ap_finding *x = find_mine(f, "R08", pi->category, e->owner);
+	if (!x) {
+		unsigned kind = e->entries & AP_REACH_STARTUP ? AP_REACH_STARTUP : AP_REACH_BACKGROUND;
+		ap_buf_addf(&f->msg, "The clipboard is read %s, with no user action: ",
+			    kind == AP_REACH_STARTUP ? "when the app starts or resumes"
+						     : "in the background");
+		path_text(f->cg, node, kind, &f->msg);
+		x = add(f, "R08", pi->category, e->owner);
+	}
+	attach(f, x, e);
+}
+
+static bool location_needed(const struct ap_report *r)
+{
+	static const char *const types[] = {"map_navigation", "ride_hailing", "vehicle_services"};
+	for (size_t i = 0; r->app_type && i < sizeof types / sizeof *types; i++)
+		if (strcmp(r->app_type, types[i]) == 0)
+			return true;
+	return false;
+}
+
+static void r09(struct rf *f, const struct ap_rep_pi *pi, const struct ap_evidence *e, uint32_t node)
+{
+	/* every location.* category (precise, coarse, cell, wifi, background, track) */
+	if (!pi->category || strncmp(pi->category, "location.", 9) != 0 ||
+	    !(e->entries & AP_REACH_BACKGROUND) || location_needed(f->r))
+		return;
+	struct ap_finding *x = find_mine(f, "R09", NULL, e->owner);
+	if (!x) {
+		ap_buf_adds(&f->msg, "Location is collected from background code: ");
+		path_text(f->cg, node, AP_REACH_BACKGROUND, &f->msg);
+		const struct ap_cg_entry *en = ap_cg_path_entry(f->cg, node, AP_REACH_BACKGROUND);
+		if (en && en->why)
+			ap_buf_addf(&f->msg, " (a %s entry point)", en->why);
+		x = add(f, "R09", NULL, e->owner);
+	}
+	attach(f, x, e);
+}
+
+static void r10(struct rf *f, const struct ap_rep_pi *pi, const struct ap_evidence *e, uint32_t node)
+{
+	bool rlu = e->via == AP_VIA_DEX_API && e->api &&
+		   strncmp(e->api, "Landroid/location/LocationManager;->requestLocationUpdates(", 59) == 0;
+	int64_t ms = -1;
+	if (rlu && e->pc >= 0) {
+		/* the first long parameter is minTime in every overload that has one */
+		const char *p = strchr(e->api, '(');
+		unsigned arg = 0, found = 0;
+		for (p = p ? p + 1 : ""; *p && *p != ')' && !found; arg++) {
+			while (*p == '[')
+				p++;
+			if (*p == 'J') {
+				found = 1;
+				break;
+			}
+			p = *p == 'L' && strchr(p, ';') ? strchr(p, ';') + 1 : p + 1;
+		}
+		int64_t v;
+		if (found && ap_cg_const_arg(f->cg, node, (uint32_t)e->pc, arg, &v))
+			ms = v;
+	}
+	bool fast = ms >= 0 && ms < R10_MIN_INTERVAL_MS;
+	bool periodic = f->cg->periodic && f->cg->periodic[node] && e->via == AP_VIA_DEX_API;
+	if (!fast && !periodic)
+		return;
+	struct ap_finding *x = find_mine(f, "R10", pi->category, e->owner);
+	if (!x) {
+		if (fast)
+			ap_buf_addf(&f->msg, "%s is requested every %lld ms (under %d s): ",
+				    cat_name(f, pi->category), (long long)ms, R10_MIN_INTERVAL_MS / 1000);
+		else
+			ap_buf_addf(&f->msg, "%s is read inside a periodic timer or repeating task: ",
+				    cat_name(f, pi->category));
+		ap_buf_adds(&f->msg, e->method);
+		x = add(f, "R10", pi->category, e->owner);
+	}
+	struct ap_evidence copy = *e;
+	if (fast) {
+		ap_buf_reset(&f->tmp);
+		ap_buf_addf(&f->tmp, "minTime %lld ms", (long long)ms);
+		copy.detail = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : e->detail;
+	}
+	attach(f, x, &copy);
+}
+
+/* ---- R02: SDK code entered at startup --------------------------------------------------------- */
+
+static const struct ap_cg *sort_cg; /* qsort has no context argument in C11 */
+
+/* Application and providers run before any activity: their paths come first on a tie. */
+static int entry_rank(uint32_t node)
+{
+	const struct ap_cg_entry *en = ap_cg_path_entry(sort_cg, node, AP_REACH_STARTUP);
+	return en && en->why && (strcmp(en->why, "application") == 0 ||
+				 strcmp(en->why, "provider") == 0) ? 0 : 1;
+}
+
+static int by_startup_dist(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t dx = sort_cg->dist[0][x], dy = sort_cg->dist[0][y];
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	int rx = entry_rank(x), ry = entry_rank(y);
+	if (rx != ry)
+		return rx - ry;
+	return x < y ? -1 : x > y;
+}
+
+/* Where startup code first enters each SDK: an SDK method reached at startup whose caller on
+ * the shortest path is first-party code (or which Android itself runs: an SDK provider). One
+ * finding per SDK and gate verdict, listing every such entry, nearest first. */
+static void r02(struct rf *f)
+{
+	const struct ap_cg *cg = f->cg;
+	uint32_t *cand = malloc((cg->n_nodes ? cg->n_nodes : 1) * sizeof *cand);
+	size_t n_cand = 0;
+	if (!cand) {
+		f->nomem = true;
+		return;
+	}
+	for (uint32_t u = 0; u < cg->n_nodes; u++) {
+		if (cg->dist[0][u] == AP_CG_NONE ||
+		    !ap_kb_sdk_for_class(f->kb, ap_cg_node_class(cg, u)))
+			continue;
+		uint32_t par = cg->parent[0][u];
+		if (par != AP_CG_NONE && ap_kb_sdk_for_class(f->kb, ap_cg_node_class(cg, par)))
+			continue; /* inside an SDK already: not where it is started */
+		cand[n_cand++] = u;
+	}
+	sort_cg = cg;
+	qsort(cand, n_cand, sizeof *cand, by_startup_dist);
+	for (size_t i = 0; i < n_cand; i++) {
+		uint32_t u = cand[i];
+		uint32_t par = cg->parent[0][u];
+		const struct ap_kb_sdk *sdk = ap_kb_sdk_for_class(f->kb, ap_cg_node_class(cg, u));
+		const char *owner = ap_reach_owner(f->r, f->kb, ap_cg_node_class(cg, u));
+		uint32_t where = AP_CG_NONE;
+		const char *key = NULL;
+		bool gated = path_gated(cg, u, AP_CG_NONE, &where, &key);
+		struct ap_finding *x = NULL;
+		for (size_t j = 0; j < f->n && !x; j++)
+			if (strcmp(f->v[j].rule, "R02") == 0 && same(f->v[j].owner, owner) &&
+			    (strcmp(f->v[j].confidence, "low") == 0) == gated)
+				x = &f->v[j];
+		if (!x) {
+			const struct ap_cg_entry *en = ap_cg_path_entry(cg, u, AP_REACH_STARTUP);
+			ap_buf_addf(&f->msg, "%s (%s) is started at startup",
+				    sdk->name ? sdk->name : sdk->id, owner);
+			if (par == AP_CG_NONE)
+				ap_buf_addf(&f->msg, ": Android runs its %s ",
+					    en && en->why ? en->why : "entry point");
+			else
+				ap_buf_adds(&f->msg, " from first-party code: ");
+			path_text(cg, u, AP_REACH_STARTUP, &f->msg);
+			if (gated) {
+				ap_buf_adds(&f->msg, "; the path first checks a stored consent flag (");
+				short_name(cg, where, &f->msg);
+				ap_buf_adds(&f->msg, " reads \"");
+				ap_buf_add_escaped(&f->msg, key, strlen(key), 64);
+				ap_buf_adds(&f->msg, "\"): confidence lowered to low");
+			} else {
+				ap_buf_adds(&f->msg, ", with no consent check on the way");
+			}
+			x = add(f, "R02", NULL, owner);
+			if (!x)
+				break;
+			if (gated)
+				x->confidence = "low";
+		}
+		/* evidence: the call into the SDK (or the SDK's own entry point) */
+		uint32_t at = par != AP_CG_NONE ? par : u;
+		struct ap_evidence ev = {.via = AP_VIA_DEX_API, .owner = owner, .pc = -1,
+					 .offset = -1, .reachable = 1, .entries = ap_cg_kinds(cg, u)};
+		ap_buf_reset(&f->tmp);
+		ap_cg_format(cg, u, &f->tmp);
+		ev.api = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
+		ap_buf_reset(&f->tmp);
+		ap_cg_format(cg, at, &f->tmp);
+		ev.method = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
+		const char *dn = ap_dex_name(cg->dexes[cg->nodes[at].dex]);
+		ev.dexfile = dn ? ap_arena_strdup(f->r->arena, dn) : NULL;
+		if (par != AP_CG_NONE && cg->ppc[0][u] != AP_CG_NONE)
+			ev.pc = cg->ppc[0][u];
+		uint32_t hops[AP_MAX_CALL_PATH];
+		size_t n = ap_cg_path(cg, u, AP_REACH_STARTUP, hops, NULL, AP_MAX_CALL_PATH);
+		const char **path = n ? ap_arena_calloc(f->r->arena, n, sizeof *path) : NULL;
+		for (size_t j = 0; path && j < n; j++) {
+			ap_buf_reset(&f->tmp);
+			ap_cg_format(cg, hops[j], &f->tmp);
+			path[j] = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : "";
+		}
+		ev.path = path;
+		ev.n_path = path ? n : 0;
+		attach(f, x, &ev);
+	}
+	free(cand);
+}
+
+/* ---- R03: requestPermissions with several dangerous permissions in launcher code ------------- */
+
+static void r03(struct rf *f)
+{
+	const struct ap_cg *cg = f->cg;
+	for (uint32_t u = 0; u < cg->n_nodes; u++) {
+		if (cg->dist[0][u] == AP_CG_NONE)
+			continue;
+		const struct ap_dex *dex;
+		const struct ap_dex_method *m = node_method(cg, u, &dex);
+		if (!m || !m->has_code)
+			continue;
+		size_t nc, ns;
+		const struct ap_dex_call *calls = ap_dex_calls(dex, &nc);
+		const struct ap_dex_string_load *sl = ap_dex_string_loads(dex, &ns);
+		uint32_t n_mids = ap_dex_counts(dex)->methods;
+		for (uint32_t i = 0; i < m->calls_n && (size_t)m->calls_first + i < nc; i++) {
+			const struct ap_dex_call *c = &calls[m->calls_first + i];
+			if (c->callee >= n_mids)
+				continue;
+			uint64_t k = cg->mid[cg->nodes[u].dex][c->callee];
+			if (k == UINT64_MAX || strncmp(cg->sigs[(uint32_t)k], "requestPermissions(", 19))
+				continue;
+			/* the constant array: dangerous permission names loaded before the call */
+			size_t n_dangerous = 0;
+			ap_buf_reset(&f->tmp);
+			for (uint32_t j = 0; j < m->strings_n && (size_t)m->strings_first + j < ns; j++) {
+				const struct ap_dex_string_load *s = &sl[m->strings_first + j];
+				const char *str = ap_dex_string(dex, s->string_idx);
+				const struct ap_kb_permission *p = str && s->pc < c->pc
+									   ? ap_kb_permission(f->kb, str)
+									   : NULL;
+				if (!p || !p->dangerous || strchr(str, '.') == NULL)
+					continue;
+				if (n_dangerous++)
+					ap_buf_adds(&f->tmp, ", ");
+				ap_buf_adds(&f->tmp, str);
+			}
+			if (n_dangerous < 2)
+				continue;
+			ap_buf_addf(&f->msg, "%zu dangerous permissions are requested at once at launch (",
+				    n_dangerous);
+			ap_buf_add_escaped(&f->msg, f->tmp.data ? f->tmp.data : "", f->tmp.len, 400);
+			ap_buf_adds(&f->msg, "): ");
+			path_text(cg, u, AP_REACH_STARTUP, &f->msg);
+			const char *owner = ap_reach_owner(f->r, f->kb, ap_cg_node_class(cg, u));
+			struct ap_finding *x = add(f, "R03", NULL, owner);
+			struct ap_evidence ev = {.via = AP_VIA_DEX_API, .owner = owner, .pc = c->pc,
+						 .offset = -1, .reachable = 1,
+						 .entries = ap_cg_kinds(cg, u)};
+			ap_buf_reset(&f->tmp);
+			ap_cg_format(cg, u, &f->tmp);
+			ev.method = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
+			ap_buf_reset(&f->tmp);
+			ap_buf_adds(&f->tmp, cg->classes[(uint32_t)(k >> 32)].desc);
+			ap_buf_adds(&f->tmp, "->");
+			ap_buf_adds(&f->tmp, cg->sigs[(uint32_t)k]);
+			ev.api = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
+			ev.dexfile = ap_dex_name(dex) ? ap_arena_strdup(f->r->arena, ap_dex_name(dex)) : NULL;
+			attach(f, x, &ev);
+		}
+	}
+}
+
+/* ---- R16: what each self-starting receiver reaches ------------------------------------------ */
+
+static bool self_start_action(const char *a)
+{
+	static const char *const acts[] = {"BOOT_COMPLETED", "LOCKED_BOOT_COMPLETED",
+					   "QUICKBOOT_POWERON", "USER_PRESENT",
+					   "CONNECTIVITY_CHANGE", "PACKAGE_ADDED", "PACKAGE_REPLACED",
+					   "MY_PACKAGE_REPLACED"};
+	for (size_t i = 0; a && i < sizeof acts / sizeof *acts; i++)
+		if (strstr(a, acts[i]))
+			return true;
+	return false;
+}
+
+/* "Lcom/x/Boot;" -> "com.x.Boot" into b */
+static void dotted(const char *desc, struct ap_buf *b)
+{
+	size_t n = strlen(desc);
+	for (size_t i = 1; i + 1 < n; i++)
+		ap_buf_addc(b, desc[i] == '/' ? '.' : desc[i]);
+}
+
+/* The R16 finding the analysis made for this receiver (its message names the class), or ours. */
+static struct ap_finding *r16_for(struct rf *f, const char *recv_dotted, const char *action)
+{
+	for (size_t i = 0; i < f->r->n_findings; i++)
+		if (strcmp(f->r->findings[i].rule, "R16") == 0 && f->r->findings[i].message &&
+		    strstr(f->r->findings[i].message, recv_dotted))
+			return &f->r->findings[i];
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].rule, "R16") == 0 && strstr(f->v[i].message, recv_dotted))
+			return &f->v[i];
+	ap_buf_adds(&f->msg, "receiver ");
+	ap_buf_add_escaped(&f->msg, recv_dotted, strlen(recv_dotted), 200);
+	ap_buf_adds(&f->msg, " starts on ");
+	ap_buf_add_escaped(&f->msg, action, strlen(action), 200);
+	ap_buf_adds(&f->msg, " and reaches personal-information collection");
+	return add(f, "R16", NULL, "first_party");
+}
+
+/* What each self-starting receiver (BOOT_COMPLETED and the like) reaches: a search from that
+ * receiver alone, so the path shows the receiver even when the PI call is also an entry of its
+ * own (a service it starts). */
+static void r16(struct rf *f)
+{
+	const struct ap_cg *cg = f->cg;
+	uint32_t *par = NULL, *pcq = NULL;
+	for (size_t ei = 0; ei < cg->n_entries; ei++) {
+		const struct ap_cg_entry *en = &cg->entries[ei];
+		const char *act = NULL;
+		for (size_t i = 0; en->why && strcmp(en->why, "receiver") == 0 && i < en->n_actions &&
+				   !act; i++)
+			if (self_start_action(en->actions[i]))
+				act = en->actions[i];
+		if (!act)
+			continue;
+		if (!par) {
+			par = malloc((cg->n_nodes + 1) * sizeof *par);
+			pcq = malloc((cg->n_nodes + 1) * sizeof *pcq);
+			if (!par || !pcq) {
+				f->nomem = true;
+				break;
+			}
+		}
+		/* BFS from the receiver: par[] = parent (AP_CG_NONE - 1 = unvisited), pcq = queue */
+		for (size_t i = 0; i < cg->n_nodes; i++)
+			par[i] = AP_CG_NONE - 1;
+		size_t head = 0, tail = 0;
+		par[en->node] = AP_CG_NONE;
+		pcq[tail++] = en->node;
+		while (head < tail) {
+			uint32_t u = pcq[head++];
+			const struct ap_cg_node *n = &cg->nodes[u];
+			for (uint32_t i = 0; i < n->edges_n; i++) {
+				const struct ap_cg_edge *e = &cg->edges[n->edges_first + i];
+				if (e->kind == AP_CGE_CALLBACK)
+					continue;
+				size_t nt;
+				const uint32_t *t = ap_cg_targets(cg, e, &nt);
+				for (size_t j = 0; j < nt; j++)
+					if (par[t[j]] == AP_CG_NONE - 1) {
+						par[t[j]] = u;
+						pcq[tail++] = t[j];
+					}
+			}
+		}
+		ap_buf_reset(&f->tmp);
+		dotted(ap_cg_node_class(cg, en->node), &f->tmp);
+		char *recv = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
+		if (!recv)
+			continue;
+		struct ap_finding *x = NULL;
+		for (size_t i = 0; i < f->r->n_pi; i++) {
+			for (size_t j = 0; j < f->r->pi[i].n_evidence; j++) {
+				const struct ap_evidence *e = &f->r->pi[i].evidence[j];
+				if (e->via != AP_VIA_DEX_API || e->reachable != 1 || !e->method)
+					continue;
+				uint32_t node = ap_cg_find(cg, e->method);
+				if (node == AP_CG_NONE || par[node] == AP_CG_NONE - 1)
+					continue;
+				if (!x && !(x = r16_for(f, recv, act)))
+					break;
+				uint32_t hops[AP_MAX_CALL_PATH];
+				size_t n = 0;
+				for (uint32_t u = node; u != AP_CG_NONE && n < AP_MAX_CALL_PATH; u = par[u])
+					hops[n++] = u;
+				const char **path = ap_arena_calloc(f->r->arena, n, sizeof *path);
+				for (size_t k = 0; path && k < n; k++) {
+					ap_buf_reset(&f->tmp);
+					ap_cg_format(cg, hops[n - 1 - k], &f->tmp);
+					path[k] = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data)
+							      : "";
+				}
+				struct ap_evidence copy = *e;
+				copy.path = path;
+				copy.n_path = path ? n : 0;
+				copy.entries = AP_REACH_BACKGROUND;
+				ap_buf_reset(&f->tmp);
+				ap_buf_addf(&f->tmp, "started by %s (%s)", recv, act);
+				copy.path_owners_note = f->tmp.data ? ap_arena_strdup(f->r->arena,
+										 f->tmp.data)
+								    : NULL;
+				attach(f, x, &copy);
+			}
+		}
+	}
+	free(par);
+	free(pcq);
+}
+
+/* ---- driver ------------------------------------------------------------------------------- */
+
+static int merge(struct rf *f)
+{
+	struct ap_report *r = f->r;
+	if (f->n) {
+		struct ap_finding *v = ap_arena_calloc(r->arena, r->n_findings + f->n, sizeof *v);
+		if (!v)
+			return AP_ERR_NOMEM;
+		if (r->n_findings)
+			memcpy(v, r->findings, r->n_findings * sizeof *v);
+		memcpy(v + r->n_findings, f->v, f->n * sizeof *v);
+		r->findings = v;
+		r->n_findings += f->n;
+	}
+	size_t add_rules = 0;
+	for (size_t i = 0; i < f->n_rules; i++) {
+		bool have = false;
+		for (size_t j = 0; j < r->n_rules && !have; j++)
+			have = strcmp(r->rules[j].id, f->rules[i]->id) == 0;
+		add_rules += !have;
+	}
+	if (!add_rules)
+		return AP_OK;
+	struct ap_rep_rule *rv = ap_arena_calloc(r->arena, r->n_rules + add_rules, sizeof *rv);
+	if (!rv)
+		return AP_ERR_NOMEM;
+	if (r->n_rules)
+		memcpy(rv, r->rules, r->n_rules * sizeof *rv);
+	size_t k = r->n_rules;
+	for (size_t i = 0; i < f->n_rules; i++) {
+		const struct ap_kb_rule *kr = f->rules[i];
+		bool have = false;
+		for (size_t j = 0; j < r->n_rules && !have; j++)
+			have = strcmp(r->rules[j].id, kr->id) == 0;
+		if (have)
+			continue;
+		struct ap_rep_rule *d = &rv[k++];
+		d->id = kr->id;
+		d->title = kr->title;
+		d->help = kr->trigger;
+		d->severity = (enum ap_severity)kr->severity;
+		d->dimension = lowest_dim(kr->dimensions);
+		d->remediation = kr->remediation;
+		if (kr->refs.n) {
+			struct ap_ref *refs = ap_arena_calloc(r->arena, kr->refs.n, sizeof *refs);
+			for (size_t j = 0; refs && j < kr->refs.n; j++) {
+				refs[j].id = kr->refs.v[j];
+				refs[j].text = ap_kb_ref_text(f->kb, kr->refs.v[j]);
+			}
+			d->refs = refs;
+			d->n_refs = refs ? kr->refs.n : 0;
+		}
+	}
+	r->rules = rv;
+	r->n_rules = k;
+	return AP_OK;
+}
+
+int ap_reach_findings(struct ap_report *r, const struct ap_kb *kb, const struct ap_manifest *mf,
+		      const struct ap_cg *cg)
+{
+	(void)mf;
+	if (!kb || !cg->solved)
+		return AP_OK;
+	struct rf f = {.r = r, .kb = kb, .cg = cg, .msg = AP_BUF_INIT, .tmp = AP_BUF_INIT};
+	for (size_t i = 0; i < r->n_pi; i++) {
+		const struct ap_rep_pi *pi = &r->pi[i];
+		for (size_t j = 0; j < pi->n_evidence; j++) {
+			const struct ap_evidence *e = &pi->evidence[j];
+			if (!is_code(e) || e->reachable != 1)
+				continue;
+			uint32_t node = ap_cg_find(cg, e->method);
+			if (node == AP_CG_NONE)
+				continue;
+			if (e->via == AP_VIA_DEX_API) {
+				r01(&f, pi, e, node);
+				r08(&f, pi, e, node);
+				r09(&f, pi, e, node);
+			}
+			r10(&f, pi, e, node);
+		}
+	}
+	r02(&f);
+	r03(&f);
+	r16(&f);
+	int rc = f.nomem ? AP_ERR_NOMEM : merge(&f);
+	free(f.v);
+	free(f.rules);
+	ap_buf_free(&f.msg);
+	ap_buf_free(&f.tmp);
+	return rc;
+}
