@@ -1,0 +1,407 @@
+/* ELF: the file header, program headers (PT_LOAD is how Android's linker maps the file, so it is
+ * how we turn virtual addresses into file offsets) and section headers, which are only a hint:
+ * stripped or garbage ones are an anomaly, never a failure. Also ap_native_open/close. */
+#include "native_int.h"
+
+#include "ap_cursor.h"
+#include "ap_diag.h"
+#include "ap_err.h"
+#include "ap_limits.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PF_X 1
+#define SHT_SYMTAB 2
+#define SHT_NOBITS 8
+#define SHT_DYNSYM 11
+
+void elf_anom(struct elf *e, uint64_t off, int code, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ap_anom_add(e->an, "elf", e->path, off, code, "%s", msg);
+	if (code == AP_ERR_LIMIT || code == AP_ERR_TRUNCATED || code == AP_ERR_NOMEM)
+		e->lib->partial = true;
+}
+
+const char *ap_native_abi_name(uint16_t machine, bool is64)
+{
+	switch (machine) {
+	case EM_AARCH64: return "arm64-v8a";
+	case EM_ARM: return "armeabi-v7a";
+	case EM_386: return "x86";
+	case EM_X86_64: return "x86_64";
+	case EM_MIPS: return is64 ? "mips64" : "mips";
+	case EM_RISCV: return is64 ? "riscv64" : "riscv32";
+	default: return "unknown";
+	}
+}
+
+bool elf_va_to_off(const struct elf *e, uint64_t va, uint64_t n, uint64_t *off)
+{
+	for (size_t i = 0; i < e->n_segs; i++) {
+		const struct elf_seg *s = &e->segs[i];
+		if (s->type != PT_LOAD || va < s->vaddr)
+			continue;
+		uint64_t d = va - s->vaddr;
+		if (d >= s->filesz || n > s->filesz - d)
+			continue;
+		if (s->offset > UINT64_MAX - d || !ap_range_ok(e->len, s->offset + d, n))
+			continue;
+		*off = s->offset + d;
+		return true;
+	}
+	return false;
+}
+
+bool elf_va_is_exec(const struct elf *e, uint64_t va)
+{
+	for (size_t i = 0; i < e->n_segs; i++) {
+		const struct elf_seg *s = &e->segs[i];
+		if (s->type == PT_LOAD && (s->flags & PF_X) && va >= s->vaddr &&
+		    va - s->vaddr < s->memsz)
+			return true;
+	}
+	return false;
+}
+
+bool elf_read_u32(const struct elf *e, uint64_t va, uint32_t *val)
+{
+	uint64_t off;
+	if (!elf_va_to_off(e, va, 4, &off))
+		return false;
+	bool ok = true;
+	*val = ap_rd_u32le(e->buf, e->len, (size_t)off, &ok);
+	return ok;
+}
+
+bool elf_read_ptr(const struct elf *e, uint64_t va, uint64_t *val)
+{
+	uint64_t off;
+	if (!elf_va_to_off(e, va, e->is64 ? 8 : 4, &off))
+		return false;
+	struct ap_cur c = ap_cur_sub(e->buf, e->len, (size_t)off, e->is64 ? 8 : 4);
+	*val = e->is64 ? ap_cur_u64le(&c) : ap_cur_u32le(&c);
+	return c.ok;
+}
+
+const char *elf_string_at(struct elf *e, uint64_t va)
+{
+	uint64_t off;
+	if (!elf_va_to_off(e, va, 1, &off))
+		return NULL;
+	size_t max = e->len - (size_t)off;
+	if (max > AP_MAX_STRING_REPORT)
+		max = AP_MAX_STRING_REPORT;
+	const uint8_t *p = e->buf + off;
+	size_t n = 0;
+	while (n < max && p[n] != 0) {
+		/* a C string constant: printable ASCII, tabs/newlines, or UTF-8 bytes */
+		if (p[n] < 0x20 && p[n] != '\t' && p[n] != '\n' && p[n] != '\r')
+			return NULL;
+		n++;
+	}
+	if (n == max || n == 0)
+		return NULL;
+	return ap_arena_strndup(e->arena, (const char *)p, n);
+}
+
+static int read_header_and_phdrs(struct elf *e, uint64_t *shoff, uint32_t *shentsize,
+				 uint32_t *shnum, uint32_t *shstrndx)
+{
+	struct ap_cur c = ap_cur_make(e->buf, e->len);
+	const uint8_t *id = ap_cur_bytes(&c, 16);
+	if (!id || memcmp(id, "\177ELF", 4) != 0)
+		return AP_ERR_FORMAT;
+	if (id[4] != 1 && id[4] != 2)
+		return AP_ERR_FORMAT;
+	if (id[5] != 1) {
+		elf_anom(e, 5, AP_ERR_UNSUPPORTED, "big-endian ELF is not used on Android");
+		return AP_ERR_FORMAT;
+	}
+	e->is64 = id[4] == 2;
+	ap_cur_u16le(&c); /* e_type */
+	e->machine = ap_cur_u16le(&c);
+	ap_cur_u32le(&c); /* e_version */
+	uint64_t phoff;
+	if (e->is64) {
+		ap_cur_u64le(&c);
+		phoff = ap_cur_u64le(&c);
+		*shoff = ap_cur_u64le(&c);
+	} else {
+		ap_cur_u32le(&c);
+		phoff = ap_cur_u32le(&c);
+		*shoff = ap_cur_u32le(&c);
+	}
+	ap_cur_u32le(&c); /* e_flags */
+	ap_cur_u16le(&c); /* e_ehsize */
+	uint32_t phentsize = ap_cur_u16le(&c);
+	uint32_t phnum = ap_cur_u16le(&c);
+	*shentsize = ap_cur_u16le(&c);
+	*shnum = ap_cur_u16le(&c);
+	*shstrndx = ap_cur_u16le(&c);
+	if (!c.ok)
+		return AP_ERR_FORMAT;
+	e->lib->machine = e->machine;
+	e->lib->is64 = e->is64;
+	e->lib->abi = ap_native_abi_name(e->machine, e->is64);
+
+	uint32_t want = e->is64 ? 56 : 32;
+	if (phnum == 0 || phentsize < want) {
+		elf_anom(e, phoff, AP_ERR_FORMAT, "no usable program headers (phnum %u, phentsize %u)",
+			 phnum, phentsize);
+		return AP_OK;
+	}
+	if (phnum > AP_ELF_MAX_PHDRS) {
+		elf_anom(e, phoff, AP_ERR_LIMIT, "%u program headers, reading %u", phnum,
+			 AP_ELF_MAX_PHDRS);
+		phnum = AP_ELF_MAX_PHDRS;
+	}
+	if (!ap_range_ok(e->len, phoff, (uint64_t)phnum * phentsize)) {
+		elf_anom(e, phoff, AP_ERR_TRUNCATED, "program headers run past end of file");
+		return AP_OK;
+	}
+	e->segs = ap_arena_calloc(e->arena, phnum, sizeof(*e->segs));
+	if (!e->segs)
+		return AP_ERR_NOMEM;
+	for (uint32_t i = 0; i < phnum; i++) {
+		struct ap_cur p = ap_cur_sub(e->buf, e->len, (size_t)(phoff + (uint64_t)i * phentsize),
+					     want);
+		struct elf_seg *s = &e->segs[e->n_segs];
+		s->type = ap_cur_u32le(&p);
+		if (e->is64) {
+			s->flags = ap_cur_u32le(&p);
+			s->offset = ap_cur_u64le(&p);
+			s->vaddr = ap_cur_u64le(&p);
+			ap_cur_u64le(&p);
+			s->filesz = ap_cur_u64le(&p);
+			s->memsz = ap_cur_u64le(&p);
+		} else {
+			s->offset = ap_cur_u32le(&p);
+			s->vaddr = ap_cur_u32le(&p);
+			ap_cur_u32le(&p);
+			s->filesz = ap_cur_u32le(&p);
+			s->memsz = ap_cur_u32le(&p);
+			s->flags = ap_cur_u32le(&p);
+		}
+		if (!p.ok)
+			continue;
+		if (s->type == PT_LOAD && !ap_range_ok(e->len, s->offset, s->filesz)) {
+			/* Android's linker refuses this; we keep the part inside the file */
+			elf_anom(e, s->offset, AP_ERR_TRUNCATED,
+				 "PT_LOAD [%u] file range 0x%llx+0x%llx past end of file", i,
+				 (unsigned long long)s->offset, (unsigned long long)s->filesz);
+			s->filesz = s->offset < e->len ? e->len - s->offset : 0;
+		}
+		e->n_segs++;
+	}
+	return AP_OK;
+}
+
+static void read_shdr(const struct elf *e, uint64_t off, uint32_t *name, uint32_t *type,
+		      uint64_t *flags, uint64_t *addr, uint64_t *offset, uint64_t *size,
+		      uint32_t *link, bool *ok)
+{
+	struct ap_cur c = ap_cur_sub(e->buf, e->len, (size_t)off, e->is64 ? 64 : 40);
+	*name = ap_cur_u32le(&c);
+	*type = ap_cur_u32le(&c);
+	if (e->is64) {
+		*flags = ap_cur_u64le(&c);
+		*addr = ap_cur_u64le(&c);
+		*offset = ap_cur_u64le(&c);
+		*size = ap_cur_u64le(&c);
+	} else {
+		*flags = ap_cur_u32le(&c);
+		*addr = ap_cur_u32le(&c);
+		*offset = ap_cur_u32le(&c);
+		*size = ap_cur_u32le(&c);
+	}
+	*link = ap_cur_u32le(&c);
+	*ok = c.ok;
+}
+
+/* Section headers are optional to Android; we use them for .plt/.text bounds, the .dynsym size
+ * and .symtab (ARM mapping symbols) only when the whole table is consistent. */
+static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uint32_t shnum,
+			  uint32_t shstrndx)
+{
+	if (shoff == 0 || shnum == 0) {
+		elf_anom(e, AP_OFFSET_NONE, AP_ERR_TAMPER,
+			 "no section headers (stripped); using the dynamic segment only");
+		return;
+	}
+	if (shentsize != (e->is64 ? 64u : 40u) || shnum > AP_ELF_MAX_SHDRS ||
+	    !ap_range_ok(e->len, shoff, (uint64_t)shnum * shentsize) || shstrndx >= shnum) {
+		elf_anom(e, shoff, AP_ERR_TAMPER,
+			 "section header table is garbage (shoff 0x%llx, shnum %u, shentsize %u, "
+			 "shstrndx %u); using the dynamic segment only",
+			 (unsigned long long)shoff, shnum, shentsize, shstrndx);
+		return;
+	}
+	uint32_t nm, ty, lk;
+	uint64_t fl, ad, of, sz;
+	bool ok;
+	read_shdr(e, shoff + (uint64_t)shstrndx * shentsize, &nm, &ty, &fl, &ad, &of, &sz, &lk, &ok);
+	if (!ok || !ap_range_ok(e->len, of, sz)) {
+		elf_anom(e, shoff, AP_ERR_TAMPER, "section name table out of file; ignoring sections");
+		return;
+	}
+	uint64_t str_off = of, str_sz = sz;
+	uint64_t symtab_off = 0, symtab_sz = 0, symstr_off = 0, symstr_sz = 0;
+	for (uint32_t i = 1; i < shnum; i++) {
+		read_shdr(e, shoff + (uint64_t)i * shentsize, &nm, &ty, &fl, &ad, &of, &sz, &lk, &ok);
+		if (!ok || (ty != SHT_NOBITS && sz && !ap_range_ok(e->len, of, sz)) || nm >= str_sz) {
+			elf_anom(e, shoff + (uint64_t)i * shentsize, AP_ERR_TAMPER,
+				 "section header [%u] points outside the file; ignoring sections", i);
+			e->plt_start = e->plt_end = e->text_start = e->text_end = 0;
+			e->dynsym_shsize = 0;
+			return;
+		}
+		const char *name = (const char *)e->buf + str_off + nm;
+		size_t maxn = (size_t)(str_sz - nm);
+		if (strnlen(name, maxn) == maxn)
+			continue;
+		if (strcmp(name, ".text") == 0) {
+			e->text_start = ad;
+			e->text_end = ad + sz;
+		} else if (strncmp(name, ".plt", 4) == 0 && ty != SHT_NOBITS) {
+			if (!e->plt_start || ad < e->plt_start)
+				e->plt_start = ad;
+			if (ad + sz > e->plt_end)
+				e->plt_end = ad + sz;
+		} else if (ty == SHT_DYNSYM) {
+			e->dynsym_shsize = sz;
+		} else if (ty == SHT_SYMTAB && lk < shnum) {
+			uint32_t n2, t2, l2;
+			uint64_t f2, a2, o2, s2;
+			bool ok2;
+			read_shdr(e, shoff + (uint64_t)lk * shentsize, &n2, &t2, &f2, &a2, &o2, &s2,
+				  &l2, &ok2);
+			if (ok2 && ap_range_ok(e->len, o2, s2)) {
+				symtab_off = of;
+				symtab_sz = sz;
+				symstr_off = o2;
+				symstr_sz = s2;
+			}
+		}
+	}
+	e->shdr_ok = true;
+	e->symtab_off = symtab_off;
+	e->symtab_sz = symtab_sz;
+	e->symstr_off = symstr_off;
+	e->symstr_sz = symstr_sz;
+}
+
+static int finish(struct elf *e)
+{
+	struct ap_native_lib *lib = e->lib;
+	lib->section_headers_ok = e->shdr_ok;
+	lib->n_plt = e->n_plt;
+	lib->n_insns = e->n_insns;
+	if (e->n_calls) {
+		lib->calls = ap_arena_calloc(e->arena, e->n_calls, sizeof(*lib->calls));
+		if (!lib->calls)
+			return AP_ERR_NOMEM;
+		memcpy(lib->calls, e->calls, e->n_calls * sizeof(*lib->calls));
+		lib->n_calls = e->n_calls;
+	}
+	if (e->n_regs) {
+		lib->registered = ap_arena_calloc(e->arena, e->n_regs, sizeof(*lib->registered));
+		if (!lib->registered)
+			return AP_ERR_NOMEM;
+		memcpy(lib->registered, e->regs, e->n_regs * sizeof(*lib->registered));
+		lib->n_registered = e->n_regs;
+	}
+	return AP_OK;
+}
+
+int ap_native_open(const uint8_t *buf, size_t len, const char *path, struct ap_anomalies *an,
+		   struct ap_native_lib **out)
+{
+	*out = NULL;
+	if (len > AP_MAX_ELF_BYTES) {
+		ap_anom_add(an, "elf", path, AP_OFFSET_NONE, AP_ERR_LIMIT,
+			    "library of %zu bytes is larger than AP_MAX_ELF_BYTES", len);
+		return AP_ERR_LIMIT;
+	}
+	if (len < 16 || memcmp(buf, "\177ELF", 4) != 0)
+		return AP_ERR_FORMAT;
+	/* symbols, relocations and call records are bounded by their own caps; the arena cap
+	 * keeps a hostile file from turning those caps into gigabytes */
+	struct ap_arena *arena = ap_arena_new(AP_MAX_NATIVE_ARENA_BASE + (size_t)len * 8);
+	if (!arena)
+		return AP_ERR_NOMEM;
+	struct elf *e = ap_arena_alloc(arena, sizeof(*e));
+	struct ap_native_lib *lib = ap_arena_alloc(arena, sizeof(*lib));
+	if (!e || !lib) {
+		ap_arena_free(arena);
+		return AP_ERR_NOMEM;
+	}
+	e->buf = buf;
+	e->len = len;
+	e->an = an;
+	e->arena = arena;
+	e->lib = lib;
+	e->path = path;
+	lib->path = ap_arena_strdup(arena, path ? path : "");
+	lib->impl = e;
+	lib->abi = "unknown";
+
+	uint64_t shoff = 0;
+	uint32_t shentsize = 0, shnum = 0, shstrndx = 0;
+	int rc = read_header_and_phdrs(e, &shoff, &shentsize, &shnum, &shstrndx);
+	if (rc != AP_OK)
+		goto out_free_arena;
+	read_sections(e, shoff, shentsize, shnum, shstrndx);
+	if ((rc = elf_read_dynamic(e)) != AP_OK)
+		goto out_free_arena;
+	if ((rc = elf_read_symbols(e)) != AP_OK)
+		goto out_free_arena;
+	if ((rc = elf_read_relocs(e)) != AP_OK)
+		goto out_free_arena;
+	elf_collect_imports_exports(e);
+	elf_decode_jni_exports(e);
+	if ((rc = elf_disasm(e)) != AP_OK)
+		goto out_free_arena;
+	elf_scan_urls(e);
+	if ((rc = finish(e)) != AP_OK)
+		goto out_free_arena;
+	if (arena->limit_hit) {
+		elf_anom(e, AP_OFFSET_NONE, AP_ERR_LIMIT, "native arena cap reached; partial result");
+		lib->partial = true;
+	}
+	free(e->calls);
+	free(e->regs);
+	free(e->plt);
+	free(e->rels);
+	e->calls = NULL;
+	e->regs = NULL;
+	e->plt = NULL;
+	e->rels = NULL;
+	*out = lib;
+	return AP_OK;
+
+out_free_arena:
+	free(e->calls);
+	free(e->regs);
+	free(e->plt);
+	free(e->rels);
+	ap_arena_free(arena);
+	return rc;
+}
+
+void ap_native_close(struct ap_native_lib *lib)
+{
+	if (!lib)
+		return;
+	struct elf *e = lib->impl;
+	ap_arena_free(e->arena);
+}

@@ -1,0 +1,148 @@
+/* Private to analyzer/native: the parsed ELF model shared by elf*.c, disasm.c, args.c, jni.c. */
+#ifndef AP_NATIVE_INT_H
+#define AP_NATIVE_INT_H
+
+#include "native.h"
+
+#include "ap_arena.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EM_386 3
+#define EM_MIPS 8
+#define EM_ARM 40
+#define EM_X86_64 62
+#define EM_AARCH64 183
+#define EM_RISCV 243
+
+#define AP_ELF_MAX_PHDRS 256u
+#define AP_ELF_MAX_SHDRS 4096u
+
+struct elf_seg {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, filesz, memsz;
+};
+
+struct elf_rel {
+	uint64_t offset; /* r_offset: a virtual address */
+	uint32_t type;
+	uint32_t sym;
+	int64_t addend;
+	bool has_addend;
+};
+
+/* A code range to disassemble, with the ARM/Thumb mode when known. */
+struct elf_code {
+	uint64_t start, end;
+	int thumb; /* 1 Thumb, 0 ARM, -1 unknown (try both) */
+};
+
+/* One named address in the code: function symbols and ARM mapping symbols. */
+struct elf_mark {
+	uint64_t addr;
+	const char *name; /* NULL for mapping symbols */
+	int thumb;        /* ARM: 1 $t / odd address, 0 $a, 2 $d (data), -1 n/a */
+};
+
+struct elf {
+	const uint8_t *buf;
+	size_t len;
+	const char *path;
+	struct ap_anomalies *an;
+	struct ap_arena *arena;
+	bool is64;
+	uint16_t machine;
+	struct elf_seg *segs;
+	size_t n_segs;
+	/* dynamic segment */
+	uint64_t dt_symtab, dt_strtab, dt_strsz, dt_hash, dt_gnu_hash, dt_syment;
+	uint64_t dt_jmprel, dt_pltrelsz, dt_pltrel, dt_rela, dt_relasz, dt_rel, dt_relsz;
+	uint64_t dt_pltgot;
+	bool have_dynamic;
+	uint64_t android_rel, android_relsz; /* DT_ANDROID_REL(A): APS2 packed relocations */
+	bool android_rela;
+	size_t str_off, str_len; /* dynstr as a file range, once validated */
+	/* section headers (only when sane) */
+	bool shdr_ok;
+	uint64_t dynsym_shsize;
+	uint64_t symtab_off, symtab_sz, symstr_off, symstr_sz; /* .symtab/.strtab file ranges */
+	uint64_t plt_start, plt_end; /* .plt/.plt.sec/.plt.got ranges merged, 0 when unknown */
+	uint64_t text_start, text_end;
+	/* symbols */
+	struct ap_native_sym *syms;
+	size_t n_syms;
+	struct elf_mark *marks; /* sorted by addr */
+	size_t n_marks;
+	/* relocations and the GOT slot -> symbol map derived from them */
+	struct elf_rel *rels;
+	size_t n_rels, cap_rels;
+	/* PLT stub address -> symbol index, sorted by addr */
+	struct plt_ent {
+		uint64_t addr;
+		uint32_t sym;
+	} *plt;
+	size_t n_plt, cap_plt;
+	struct ap_native_lib *lib;
+	/* growing outputs (malloc, moved to the arena at the end) */
+	struct ap_native_call *calls;
+	size_t n_calls, cap_calls;
+	bool calls_full;
+	struct ap_native_regnative *regs;
+	size_t n_regs, cap_regs;
+	size_t n_insns;
+};
+
+/* elf.c */
+void elf_anom(struct elf *e, uint64_t off, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* File offset of n bytes at virtual address va inside one PT_LOAD's file image; false if none. */
+bool elf_va_to_off(const struct elf *e, uint64_t va, uint64_t n, uint64_t *off);
+/* Reads a little-endian word of the ELF's class at va (4 or 8 bytes); false when unmapped. */
+bool elf_read_ptr(const struct elf *e, uint64_t va, uint64_t *val);
+bool elf_read_u32(const struct elf *e, uint64_t va, uint32_t *val);
+/* A printable NUL-terminated string at va (arena copy), or NULL. */
+const char *elf_string_at(struct elf *e, uint64_t va);
+bool elf_va_is_exec(const struct elf *e, uint64_t va);
+
+/* elf_dyn.c */
+int elf_read_dynamic(struct elf *e);
+const char *elf_dynstr(struct elf *e, uint64_t idx);
+
+/* elf_sym.c */
+int elf_read_symbols(struct elf *e);
+void elf_collect_imports_exports(struct elf *e);
+/* Symbol index by name, or -1. */
+const struct ap_native_sym *elf_sym(const struct elf *e, uint32_t idx);
+
+/* elf_rel.c */
+int elf_read_relocs(struct elf *e);
+/* Symbol index whose address a relocation stores at va (JUMP_SLOT/GLOB_DAT/ABS), or 0. */
+uint32_t elf_got_symbol(const struct elf *e, uint64_t va);
+/* The pointer stored at va once relocated (RELATIVE addend or in-place value). */
+bool elf_reloc_ptr(const struct elf *e, uint64_t va, uint64_t *val);
+bool elf_is_jump_slot(const struct elf *e, uint32_t type);
+
+/* disasm.c */
+int elf_disasm(struct elf *e);
+void elf_plt_add(struct elf *e, uint64_t addr, uint32_t sym);
+uint32_t elf_plt_lookup(const struct elf *e, uint64_t addr);
+
+/* args.c: what a call needs recovered, and building the call record. */
+struct sens_spec {
+	const char *name;
+	const char *args; /* per argument: 'S' string, 'I' integer, '-' not reported */
+};
+const struct sens_spec *sens_import_spec(const char *name);
+const struct sens_spec *sens_jnienv_spec(unsigned idx);
+/* Appends a call record; vals/known are the argument registers' constants in ABI order. */
+void elf_add_call(struct elf *e, enum ap_native_call_kind kind, const char *sym,
+		  const struct sens_spec *spec, uint64_t vaddr, const uint64_t *vals,
+		  const bool *known, unsigned nvals);
+
+/* jni.c */
+void elf_decode_jni_exports(struct elf *e);
+void elf_scan_urls(struct elf *e);
+
+#endif

@@ -1,0 +1,46 @@
+#!/bin/bash
+# e2e: `apkpriv native` on an APK packaged here from the fixture libraries (lib/<abi>/libprobe.so,
+# built from tests/fixtures/native/probe.c), in JSON and text; and on a bare stripped .so.
+set -u
+: "${APKPRIV:?set APKPRIV to the apkpriv binary}"
+src=${AP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+fix=$src/tests/fixtures/native
+command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 - "$fix" "$tmp/probe.apk" <<'PY' || exit 1
+import sys, zipfile
+fix, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out, 'w') as z:
+    z.writestr('AndroidManifest.xml', b'')  # not parsed by `native`
+    for abi, d in (('arm64-v8a', 'arm64-v8a'), ('armeabi-v7a', 'armeabi-v7a-thumb'),
+                   ('x86_64', 'x86_64')):
+        z.write(f'{fix}/{d}/libprobe.so', f'lib/{abi}/libprobe.so', zipfile.ZIP_DEFLATED)
+PY
+"$APKPRIV" native --json "$tmp/probe.apk" > "$tmp/out.json" 2> "$tmp/err.txt"
+rc=$?
+[ $rc -eq 0 ] || { echo "FAIL: exit $rc"; cat "$tmp/err.txt"; exit 1; }
+python3 - "$tmp/out.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+libs = d['libraries']
+assert sorted(l['abi'] for l in libs) == ['arm64-v8a', 'armeabi-v7a', 'x86_64'], libs
+for l in libs:
+    calls = {c['symbol']: c['args'] for c in l['calls']}
+    assert calls['__system_property_get'][0] == 'ro.serialno', (l['path'], calls)
+    assert calls['fopen'][0] == '/sys/class/net/wlan0/address', (l['path'], calls)
+    assert calls['ioctl'][1] == 0x8927, (l['path'], calls)
+    jc = [c for c in l['jni_calls'] if c['symbol'] == 'GetMethodID']
+    assert jc and jc[0]['args'][1:] == ['getDeviceId', '()Ljava/lang/String;'], (l['path'], jc)
+    assert '__system_property_get' in l['imports']
+    assert any(j['method'] == 'deviceId' and j['class'] == 'org/apkpriv/fixture/Probe'
+               for j in l['jni']), l['jni']
+    assert all(isinstance(c['offset'], int) for c in l['calls'])
+print('json ok:', len(libs), 'libraries')
+PY
+out=$("$APKPRIV" native "$fix/arm64-v8a/libprobe-noshdr.so" 2>/dev/null)
+echo "$out" | grep -q '__system_property_get("ro.serialno"' || { echo "FAIL: text output"; echo "$out"; exit 1; }
+echo "$out" | grep -q 'env->GetMethodID(?, "getDeviceId"' || { echo "FAIL: text JNI"; exit 1; }
+"$APKPRIV" native "$tmp/err.txt" >/dev/null 2>&1
+[ $? -eq 3 ] || { echo "FAIL: a non-ELF non-APK input must exit 3"; exit 1; }
+echo "ok"
