@@ -171,12 +171,11 @@ int ap_reach_annotate(struct ap_report *r, const struct ap_kb *kb, const struct 
 		      struct ap_dex *const *dexes, size_t n_dex, struct ap_anomalies *an);
 
 /* The hook for `apkpriv scan` (one call in scan.c, after ap_scan_findings and before scoring):
- * reads and parses the root classes*.dex of apk again (the scan closes each DEX after its
- * evidence pass), then ap_reach_annotate, which also annotates the evidence the findings copied.
- * Never fails the scan for hostile input: a DEX that cannot be read is left out (anomaly).
- * AP_OK or AP_ERR_NOMEM. */
-int ap_reach_scan_apk(struct ap_report *r, const struct ap_kb *kb, const struct ap_manifest *mf,
-		      struct ap_apk *apk, struct ap_anomalies *an);
+ * ap_reach_annotate over the DEX models the scan already opened (it keeps them open for this),
+ * which also annotates the evidence the findings copied. A call-graph limit marks the report
+ * partial instead of failing the scan. AP_OK or AP_ERR_NOMEM. */
+int ap_reach_scan(struct ap_report *r, const struct ap_kb *kb, const struct ap_manifest *mf,
+		  struct ap_dex *const *dexes, size_t n_dex, struct ap_anomalies *an);
 
 /* ---- findings_reach.c -------------------------------------------------------------------- */
 

@@ -977,6 +977,15 @@ void ap_scan_release(struct ap_scan *s)
 	free(s->used_perms);
 	free(s->urls);
 	free(s->netapis);
+	for (size_t i = 0; i < s->n_dexes; i++) {
+		ap_dex_close(s->dexes[i]);
+		free(s->dex_bufs[i]);
+	}
+	free(s->dexes);
+	free(s->dex_bufs);
+	s->dexes = NULL;
+	s->dex_bufs = NULL;
+	s->n_dexes = s->cap_dexes = 0;
 	s->cats = NULL;
 	s->sdk_classes = NULL;
 	s->sdk_owner = NULL;

@@ -399,51 +399,15 @@ int ap_reach_annotate(struct ap_report *r, const struct ap_kb *kb, const struct 
 	return err != AP_OK ? err : e2;
 }
 
-int ap_reach_scan_apk(struct ap_report *r, const struct ap_kb *kb, const struct ap_manifest *mf,
-		      struct ap_apk *apk, struct ap_anomalies *an)
+int ap_reach_scan(struct ap_report *r, const struct ap_kb *kb, const struct ap_manifest *mf,
+		  struct ap_dex *const *dexes, size_t n_dex, struct ap_anomalies *an)
 {
-	if (!apk)
-		return AP_OK;
-	size_t want = apk->kind == AP_INPUT_DEX ? 1 : apk->n_dex;
-	if (want > AP_MAX_DEX_FILES)
-		want = AP_MAX_DEX_FILES;
-	struct ap_dex **dexes = calloc(want ? want : 1, sizeof *dexes);
-	uint8_t **bufs = calloc(want ? want : 1, sizeof *bufs);
-	size_t n = 0;
-	int rc = AP_ERR_NOMEM;
-	if (!dexes || !bufs)
-		goto out_free_dexes;
-	for (size_t k = 0; k < want; k++) {
-		size_t ei = apk->kind == AP_INPUT_DEX ? 0 : (size_t)apk->dex[k];
-		if (apk->kind != AP_INPUT_DEX && (apk->dex[k] < 0 || ei >= apk->n_entries))
-			continue;
-		size_t len = 0;
-		/* anomalies about these bytes were recorded by the scan's first pass */
-		(void)ap_apk_read(apk, ei, &bufs[n], &len);
-		if (!bufs[n])
-			continue;
-		const char *name = apk->entries[ei].name ? apk->entries[ei].name : "classes.dex";
-		(void)ap_dex_open(bufs[n], len, name, NULL, &dexes[n]);
-		if (!dexes[n]) {
-			free(bufs[n]);
-			bufs[n] = NULL;
-			continue;
-		}
-		n++;
-	}
-	rc = n ? ap_reach_annotate(r, kb, mf, dexes, n, an) : AP_OK;
+	int rc = n_dex ? ap_reach_annotate(r, kb, mf, dexes, n_dex, an) : AP_OK;
 	if (rc == AP_ERR_LIMIT) {
 		r->partial = true;
 		if (!r->partial_reason)
 			r->partial_reason = "call graph limit reached (reachability is partial)";
 		rc = AP_OK;
 	}
-out_free_dexes:
-	for (size_t k = 0; k < n; k++) {
-		ap_dex_close(dexes[k]);
-		free(bufs[k]);
-	}
-	free(dexes);
-	free(bufs);
 	return rc;
 }

@@ -78,6 +78,12 @@ struct ap_scan {
 
 	size_t n_classes, n_methods;
 	char *partial_reason;        /* arena */
+
+	/* every readable root DEX, kept open after its evidence pass so reachability uses the same
+	 * models instead of inflating and parsing each file again; closed by ap_scan_release */
+	struct ap_dex **dexes;
+	uint8_t **dex_bufs;          /* dexes[i] borrows dex_bufs[i] */
+	size_t n_dexes, cap_dexes;
 };
 
 /* evidence.c */
