@@ -33,12 +33,14 @@ struct ap_apk_entry {
 	uint64_t size;        /* uncompressed size per the central directory */
 	uint64_t comp_size;
 	uint64_t local_offset; /* offset of the local header */
+	uint64_t data_offset;  /* local_offset + 30 + local name len + local extra len (as Android) */
 	uint32_t crc;
 	uint16_t method;      /* compression method per the central directory */
 	uint16_t flags;       /* general purpose bit flags */
 	enum ap_entry_kind kind;
 	int dex_order;        /* AP_ENTRY_DEX: 0 for classes.dex, 1 for classes2.dex, ...; else -1 */
 	char abi[24];         /* AP_ENTRY_NATIVE: "arm64-v8a", ...; else "" */
+	bool duplicate;       /* an earlier entry has the same name (Android refuses such APKs) */
 };
 
 struct ap_apk {
@@ -56,8 +58,16 @@ struct ap_apk {
 	 * gap, as ART does); indices into entries */
 	int *dex;
 	size_t n_dex;
-	uint64_t inflated_total; /* bytes inflated so far, against AP_MAX_APK_INFLATED */
-	bool used_fallback;      /* libzip refused the archive and the bounded fallback read it */
+	uint64_t inflated_total; /* bytes inflated so far, against max_apk_inflated */
+	/* caps for ap_apk_read, set by open to AP_MAX_ENTRY_INFLATED / AP_MAX_APK_INFLATED; a
+	 * caller (tests, fuzzing, embedded archives) may lower them after open */
+	uint64_t max_entry_inflated;
+	uint64_t max_apk_inflated;
+	/* The entry list always comes from apkpriv's own bounded central-directory reader (Android's
+	 * semantics); libzip opens the same bytes as a strict second opinion. used_fallback is true
+	 * when libzip refused the archive (its error is an anomaly), i.e. only the Android-style
+	 * reader could read it. docs/container.md explains the choice. */
+	bool used_fallback;
 	struct ap_anomalies *anomalies; /* borrowed; where this APK's anomalies go */
 	void *impl;              /* private */
 };
@@ -71,14 +81,18 @@ int ap_apk_open_mem(const uint8_t *buf, size_t len, const char *name,
 		    struct ap_anomalies *anomalies, struct ap_apk **out);
 void ap_apk_close(struct ap_apk *apk); /* NULL is a no-op */
 
-/* Index of the entry with that exact name (the last one Android would use when names repeat),
- * or -1. */
+/* Index of the entry with that exact name, or -1. When names repeat (Android's libziparchive
+ * refuses such an archive with kDuplicateEntry; the Master Key attack relied on the native side
+ * taking the first one) the first one in central-directory order is returned. */
 int ap_apk_find(const struct ap_apk *apk, const char *name);
 
-/* Reads and inflates entry i into a malloc'd buffer (*out; free() it). Caps: AP_MAX_ENTRY_INFLATED
- * per entry and AP_MAX_APK_INFLATED per APK, past which it returns AP_ERR_LIMIT with the bytes
- * inflated so far in *out/*len (a partial but honest result) and an anomaly. CRC mismatch is an
- * anomaly, not an error. */
+/* Reads and inflates entry i into a malloc'd buffer (*out; free() it). Caps: max_entry_inflated
+ * per entry and max_apk_inflated per APK, past which it returns AP_ERR_LIMIT with the bytes
+ * inflated so far in *out, *len (a partial but honest result) and an anomaly. Data cut by the end
+ * of the file or a corrupt deflate stream: AP_ERR_TRUNCATED / AP_ERR_FORMAT, also with the
+ * partial bytes and an anomaly. CRC mismatch is an anomaly, not an error. Method 0 is stored,
+ * 8 deflated; any other method is read as deflate when the bytes inflate, else as stored
+ * (anomaly either way). AP_ERR_RANGE when i is out of range (*out NULL). */
 int ap_apk_read(struct ap_apk *apk, size_t i, uint8_t **out, size_t *len);
 
 const char *ap_input_kind_name(enum ap_input_kind k);
