@@ -329,8 +329,11 @@ const char *ap_cg_node_name(const struct ap_cg *cg, uint32_t node)
 static bool is_a_rec(const struct ap_cg *cg, uint32_t c, uint32_t target, unsigned *budget)
 {
 	while (c != AP_CG_NONE) {
-		if ((*budget)-- == 0)
+		/* test before decrementing: a spent budget must stay 0 for the callers' loops too
+		 * (an interface cycle otherwise wrapped it to UINT_MAX: stack overflow) */
+		if (*budget == 0)
 			return false;
+		(*budget)--;
 		if (c == target)
 			return true;
 		const struct ap_cg_class *k = &cg->classes[c];
