@@ -49,7 +49,7 @@ static void usage(FILE *f)
 		"  --baseline OLD.json  report only findings not present in OLD.json\n"
 		"  -v, -vv              progress / debug messages on stderr\n"
 		"Several APKs: text reports one after another; json: a JSON array of reports;\n"
-		"sarif: one log with one run per APK; html: one APK only.\n"
+		"sarif: one log, one run, results of every APK; html: one APK only.\n"
 		"With no APK, scans every *.apk in the bundled samples folder.\n");
 }
 
