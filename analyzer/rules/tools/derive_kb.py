@@ -166,6 +166,9 @@ SDK_EXTRA = [
     ('exoplayer', 'ExoPlayer / Media3', 'ExoPlayer播放器', 'Google', 'US', 'audio_video', 'com.google.android.exoplayer2.,com.google.android.exoplayer.,androidx.media3.exoplayer.', '', '', '', 'high', 'video player; app-type hint only, not a tracker'),
     ('tencent_liteav', 'Tencent Cloud TXLiteAVSDK (player / live)', '腾讯云视立方TXLiteAVSDK', 'Tencent', 'CN', 'audio_video', 'com.tencent.rtmp.,com.tencent.liteav.', '', '', '', 'medium', 'player and live streaming SDK'),
     ('aliyun_player', 'Alibaba Cloud ApsaraVideo player', '阿里云播放器', 'Alibaba Cloud', 'CN', 'audio_video', 'com.aliyun.player.', '', '', '', 'medium', ''),
+    # the corpus's trackers-truth.tsv names these two Google libraries by their package roots
+    ('google_ads_identifier', 'Google Advertising ID client', '谷歌广告标识客户端', 'Google', 'US', 'identity_oaid', 'com.google.android.gms.ads.identifier.', '', '', 'device_id.gaid', 'high', 'AdvertisingIdClient: reads the resettable advertising ID'),
+    ('google_firebase', 'Firebase (core, installations, IID, remote config)', 'Firebase核心', 'Google', 'US', 'other', 'com.google.firebase.', '', 'firebaseinstallations.googleapis.com,firebaseremoteconfig.googleapis.com', 'push_token', 'high', 'Firebase core; Crashlytics and Analytics have longer prefixes of their own'),
 ]
 
 PI_MAP_EXTRA = {}  # known_pi values that are aliases resolve at load time; kept verbatim otherwise
