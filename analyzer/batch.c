@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #ifndef AP_VERSION
-#define AP_VERSION "0.0.0" /* as in scan.c, which writes the reports' tool.version */
+#error "AP_VERSION comes from analyzer/CMakeLists.txt"
 #endif
 
 /* ASan/LSan reserve terabytes of address space: RLIMIT_AS would kill every worker. */

@@ -23,7 +23,7 @@
 #include <time.h>
 
 #ifndef AP_VERSION
-#define AP_VERSION "0.0.0"
+#error "AP_VERSION comes from analyzer/CMakeLists.txt"
 #endif
 
 static char *dup_s(struct ap_scan *s, const char *v)
