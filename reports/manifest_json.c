@@ -6,6 +6,7 @@
 #include "ap_diag.h"
 #include "ap_err.h"
 #include "manifest/manifest.h"
+#include "report_json.h"
 #include "report_util.h"
 
 #include <json-c/json.h>
@@ -173,18 +174,9 @@ static json_object *model_json(const struct ap_manifest *m)
 
 static json_object *anomalies_json(const struct ap_anomalies *an)
 {
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; an && i < an->count; i++) {
-		const struct ap_anomaly *x = &an->items[i];
-		json_object *e = json_object_new_object();
-		put_str(e, "module", x->module);
-		put_str(e, "where", x->where);
-		json_object_object_add(e, "offset", x->offset == AP_OFFSET_NONE ? NULL
-						    : json_object_new_int64((int64_t)x->offset));
-		json_object_object_add(e, "code", json_object_new_string(ap_err_name(x->code)));
-		put_str(e, "what", x->what);
-		json_object_array_add(a, e);
-	}
+	struct ap_buf t = AP_BUF_INIT;
+	json_object *a = ap_rj_anomalies(&t, an);
+	ap_buf_free(&t);
 	return a;
 }
 

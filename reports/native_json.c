@@ -1,6 +1,7 @@
 /* `apkpriv native --json`: the native library model as JSON via json-c. Every string from the
  * file (symbol names, constant arguments, URLs, paths) goes through ap_buf_add_escaped first. */
 #include "reports/native_json.h"
+#include "reports/report_json.h"
 
 #include "analyzer/native/native.h"
 
@@ -123,18 +124,9 @@ int ap_report_native_json(struct ap_native_lib *const *libs, size_t n,
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, lib_obj(libs[i]));
 	json_object_object_add(root, "libraries", arr);
-	json_object *anoms = json_object_new_array();
-	for (size_t i = 0; an && i < an->count; i++) {
-		const struct ap_anomaly *a = &an->items[i];
-		json_object *x = json_object_new_object();
-		json_object_object_add(x, "module", jstr(a->module));
-		json_object_object_add(x, "where", jstr(a->where));
-		if (a->offset != AP_OFFSET_NONE)
-			json_object_object_add(x, "offset", json_object_new_int64((int64_t)a->offset));
-		json_object_object_add(x, "code", json_object_new_string(ap_err_name(a->code)));
-		json_object_object_add(x, "what", jstr(a->what));
-		json_object_array_add(anoms, x);
-	}
+	struct ap_buf t = AP_BUF_INIT;
+	json_object *anoms = ap_rj_anomalies(&t, an);
+	ap_buf_free(&t);
 	json_object_object_add(root, "anomalies", anoms);
 	const char *txt = json_object_to_json_string_ext(
 		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -280,7 +280,7 @@ static json_object *j_score(struct ap_buf *t, const struct ap_report *r)
 	return o;
 }
 
-static json_object *j_anomalies(struct ap_buf *t, const struct ap_anomalies *an)
+json_object *ap_rj_anomalies(struct ap_buf *t, const struct ap_anomalies *an)
 {
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; an && i < an->count; i++) {
@@ -316,7 +316,7 @@ int ap_report_json(const struct ap_report *r, struct ap_buf *out)
 	add(root, "findings", j_findings(&t, r));
 	add(root, "network", j_network(&t, r));
 	add(root, "score", j_score(&t, r));
-	add(root, "anomalies", j_anomalies(&t, r->anomalies));
+	add(root, "anomalies", ap_rj_anomalies(&t, r->anomalies));
 	add(root, "anomalies_dropped", json_object_new_uint64(r->anomalies ? r->anomalies->dropped : 0));
 	add(root, "partial", json_object_new_boolean(r->partial));
 	add(root, "partial_reason", ap_rj_str(&t, r->partial_reason, AP_REP_CAP));

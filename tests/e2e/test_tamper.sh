@@ -78,7 +78,7 @@ def scan_view(d):
     return app.get("package"), perms
 def has_anom(d, mod, code, rx):
     return [a for a in d.get("anomalies") or [] if a.get("module") == mod and a.get("code") == code
-            and re.search(rx, a.get("message") or a.get("what") or "", re.I)]
+            and re.search(rx, a.get("message") or "", re.I)]
 
 rows = [l.rstrip("\n").split("\t") for l in open(cases, encoding="utf-8")
         if l.strip() and not l.startswith("#")]
