@@ -8,6 +8,7 @@
 
 #include "ap_buf.h"
 #include "ap_diag.h"
+#include "ap_vec.h"
 #include "ap_err.h"
 #include "ap_limits.h"
 
@@ -213,21 +214,6 @@ static uint64_t key2(uint32_t a, uint32_t b)
 
 /* ---- growable arrays -------------------------------------------------------------------- */
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t nc = *cap ? *cap : 64;
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = nc;
-	return true;
-}
-
 /* ---- interning -------------------------------------------------------------------------- */
 
 static uint32_t intern_class(struct ap_cg *cg, const char *desc)
@@ -235,7 +221,7 @@ static uint32_t intern_class(struct ap_cg *cg, const char *desc)
 	uint32_t id = strmap_get(cg->class_map, desc);
 	if (id != AP_CG_NONE)
 		return id;
-	if (!grow((void **)&cg->classes, &cg->cap_classes, cg->n_classes + 1, sizeof *cg->classes))
+	if (!ap_grow((void **)&cg->classes, &cg->cap_classes, cg->n_classes + 1, sizeof *cg->classes))
 		return AP_CG_NONE;
 	id = (uint32_t)cg->n_classes;
 	struct ap_cg_class *c = &cg->classes[cg->n_classes++];
@@ -254,7 +240,7 @@ static uint32_t intern_sig(struct ap_cg *cg, const char *sig)
 	uint32_t id = strmap_get(cg->sig_map, sig);
 	if (id != AP_CG_NONE)
 		return id;
-	if (!grow((void **)&cg->sigs, &cg->cap_sigs, cg->n_sigs + 1, sizeof *cg->sigs))
+	if (!ap_grow((void **)&cg->sigs, &cg->cap_sigs, cg->n_sigs + 1, sizeof *cg->sigs))
 		return AP_CG_NONE;
 	char *copy = strdup(sig);
 	if (!copy)
@@ -428,7 +414,7 @@ static void tmp_add(struct bctx *b, uint32_t nd)
 {
 	if (nd == AP_CG_NONE || b->nstamp[nd] == b->stamp)
 		return;
-	if (!grow((void **)&b->tmp, &b->cap_tmp, b->n_tmp + 1, sizeof *b->tmp)) {
+	if (!ap_grow((void **)&b->tmp, &b->cap_tmp, b->n_tmp + 1, sizeof *b->tmp)) {
 		b->nomem = true;
 		return;
 	}
@@ -440,7 +426,7 @@ static void tmp_add(struct bctx *b, uint32_t nd)
 static uint32_t tmp_to_set(struct bctx *b)
 {
 	struct ap_cg *cg = b->cg;
-	if (!grow((void **)&cg->set_first, &cg->cap_sets, cg->n_sets + 1, sizeof *cg->set_first)) {
+	if (!ap_grow((void **)&cg->set_first, &cg->cap_sets, cg->n_sets + 1, sizeof *cg->set_first)) {
 		b->nomem = true;
 		return AP_CG_NONE;
 	}
@@ -451,7 +437,7 @@ static uint32_t tmp_to_set(struct bctx *b)
 		return AP_CG_NONE;
 	}
 	cg->set_n = q;
-	if (!grow((void **)&cg->set_nodes, &cg->cap_set_nodes, cg->n_set_nodes + b->n_tmp,
+	if (!ap_grow((void **)&cg->set_nodes, &cg->cap_set_nodes, cg->n_set_nodes + b->n_tmp,
 		  sizeof *cg->set_nodes)) {
 		b->nomem = true;
 		return AP_CG_NONE;
@@ -471,7 +457,7 @@ static void each_subtype(struct bctx *b, uint32_t c, void (*fn)(struct bctx *, u
 	struct ap_cg *cg = b->cg;
 	b->stamp++;
 	size_t sp = 0;
-	if (!grow((void **)&b->stack, &b->cap_stack, 1, sizeof *b->stack)) {
+	if (!ap_grow((void **)&b->stack, &b->cap_stack, 1, sizeof *b->stack)) {
 		b->nomem = true;
 		return;
 	}
@@ -486,7 +472,7 @@ static void each_subtype(struct bctx *b, uint32_t c, void (*fn)(struct bctx *, u
 			if (b->cstamp[kid] == b->stamp)
 				continue;
 			b->cstamp[kid] = b->stamp;
-			if (!grow((void **)&b->stack, &b->cap_stack, sp + 1, sizeof *b->stack)) {
+			if (!ap_grow((void **)&b->stack, &b->cap_stack, sp + 1, sizeof *b->stack)) {
 				b->nomem = true;
 				return;
 			}
@@ -527,7 +513,7 @@ static void add_edge(struct bctx *b, uint32_t to, uint32_t pc, uint8_t kind, boo
 		cg->limit_hit = true;
 		return;
 	}
-	if (!grow((void **)&cg->edges, &cg->cap_edges, cg->n_edges + 1, sizeof *cg->edges)) {
+	if (!ap_grow((void **)&cg->edges, &cg->cap_edges, cg->n_edges + 1, sizeof *cg->edges)) {
 		b->nomem = true;
 		return;
 	}
@@ -557,7 +543,7 @@ static void local_add(struct bctx *b, uint32_t c)
 	for (size_t i = 0; i < b->n_locals; i++)
 		if (b->locals[i] == c)
 			return;
-	if (!grow((void **)&b->locals, &b->cap_locals, b->n_locals + 1, sizeof *b->locals)) {
+	if (!ap_grow((void **)&b->locals, &b->cap_locals, b->n_locals + 1, sizeof *b->locals)) {
 		b->nomem = true;
 		return;
 	}
@@ -1160,7 +1146,7 @@ static int define_classes(struct ap_cg *cg)
 					continue;
 				if (u64map_get(cg->method_map, key) != AP_CG_NONE)
 					continue; /* the same method twice in one class: first wins */
-				if (!grow((void **)&cg->nodes, &cg->cap_nodes, cg->n_nodes + 1,
+				if (!ap_grow((void **)&cg->nodes, &cg->cap_nodes, cg->n_nodes + 1,
 					  sizeof *cg->nodes))
 					return AP_ERR_NOMEM;
 				uint32_t nd = (uint32_t)cg->n_nodes++;

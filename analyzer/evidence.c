@@ -13,6 +13,7 @@
 #include "ap_arena.h"
 #include "ap_buf.h"
 #include "ap_diag.h"
+#include "ap_vec.h"
 #include "ap_err.h"
 #include "ap_limits.h"
 
@@ -23,21 +24,6 @@
 #define OWNER_FIRST (-1)
 
 static const char first_party[] = "first_party";
-
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t nc = *cap ? *cap * 2 : 16;
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = nc;
-	return true;
-}
 
 size_t ap_scan_cat_index(const struct ap_scan *s, const struct ap_kb_category *c)
 {
@@ -84,7 +70,7 @@ bool ap_scan_add_evidence(struct ap_scan *s, const char *category, const struct 
 			return true;
 		}
 	}
-	if (!grow((void **)&sc->ev, &sc->cap, sc->n + 1, sizeof *sc->ev))
+	if (!ap_grow((void **)&sc->ev, &sc->cap, sc->n + 1, sizeof *sc->ev))
 		return false;
 	struct ap_evidence *d = &sc->ev[sc->n++];
 	*d = *e;
@@ -97,7 +83,7 @@ void ap_scan_mark_perm_used(struct ap_scan *s, const char *perm)
 	for (size_t i = 0; i < s->n_used_perms; i++)
 		if (strcmp(s->used_perms[i], perm) == 0)
 			return;
-	if (!grow((void **)&s->used_perms, &s->cap_used_perms, s->n_used_perms + 1,
+	if (!ap_grow((void **)&s->used_perms, &s->cap_used_perms, s->n_used_perms + 1,
 		  sizeof *s->used_perms))
 		return;
 	s->used_perms[s->n_used_perms++] = perm;
@@ -112,7 +98,7 @@ void ap_scan_add_url(struct ap_scan *s, const char *url, const char *owner, cons
 		s->urls_dropped++;
 		return;
 	}
-	if (!grow((void **)&s->urls, &s->cap_urls, s->n_urls + 1, sizeof *s->urls))
+	if (!ap_grow((void **)&s->urls, &s->cap_urls, s->n_urls + 1, sizeof *s->urls))
 		return;
 	char *u = ap_arena_strndup(s->arena, url, strnlen(url, AP_MAX_STRING_REPORT));
 	if (!u)
@@ -130,7 +116,7 @@ void ap_scan_add_netapi(struct ap_scan *s, const char *what)
 	for (size_t i = 0; i < s->n_netapis; i++)
 		if (strcmp(s->netapis[i], what) == 0)
 			return;
-	if (!grow((void **)&s->netapis, &s->cap_netapis, s->n_netapis + 1, sizeof *s->netapis))
+	if (!ap_grow((void **)&s->netapis, &s->cap_netapis, s->n_netapis + 1, sizeof *s->netapis))
 		return;
 	char *w = ap_arena_strdup(s->arena, what);
 	if (w)

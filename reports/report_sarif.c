@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "ap_vec.h"
 #include <string.h>
 
 #include "ap_err.h"
@@ -46,19 +48,6 @@ static const char *level_of(enum ap_severity s)
 	return s == AP_SEV_HIGH ? "error" : s == AP_SEV_MEDIUM ? "warning" : "note";
 }
 
-static bool grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return true;
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *q = realloc(*p, nc * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = nc;
-	return true;
-}
-
 static long rule_index(struct sarif *s, const char *id)
 {
 	for (size_t i = 0; i < s->n_rules; i++)
@@ -72,7 +61,7 @@ static void rule_add(struct sarif *s, const char *id, const struct ap_rep_rule *
 {
 	if (!id || rule_index(s, id) >= 0)
 		return;
-	if (!grow((void **)&s->rules, &s->cap_rules, s->n_rules, sizeof *s->rules)) {
+	if (!ap_grow((void **)&s->rules, &s->cap_rules, s->n_rules + 1, sizeof *s->rules)) {
 		s->oom = true;
 		return;
 	}
@@ -111,7 +100,7 @@ static long art_index(struct sarif *s, size_t k, const char *uri, long parent)
 		if (s->arts[i].report == k && s->arts[i].parent == parent &&
 		    strcmp(s->arts[i].uri, uri) == 0)
 			return (long)i;
-	if (!grow((void **)&s->arts, &s->cap_arts, s->n_arts, sizeof *s->arts)) {
+	if (!ap_grow((void **)&s->arts, &s->cap_arts, s->n_arts + 1, sizeof *s->arts)) {
 		s->oom = true;
 		return -1;
 	}
