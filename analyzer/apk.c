@@ -9,6 +9,7 @@
 #include "ap_limits.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,7 +272,7 @@ static int open_bare(struct ap_apk *apk, const char *name)
 	int err = classify(apk);
 	if (err == AP_OK && apk->kind == AP_INPUT_ELF) {
 		e->kind = AP_ENTRY_NATIVE;
-		strcpy(e->abi, elf_abi(im->buf, im->len));
+		snprintf(e->abi, sizeof(e->abi), "%s", elf_abi(im->buf, im->len));
 	}
 	return err;
 }

@@ -141,12 +141,8 @@ static char *class_name(struct ctx *c, const char *v)
 	if (v[0] == '.' || !strchr(v, '.')) {
 		size_t n = strlen(pkg) + strlen(v) + 2;
 		char *r = ap_arena_alloc(c->arena, n);
-		if (r) {
-			strcpy(r, pkg);
-			if (v[0] != '.')
-				strcat(r, ".");
-			strcat(r, v);
-		}
+		if (r)
+			snprintf(r, n, "%s%s%s", pkg, v[0] != '.' ? "." : "", v);
 		return r;
 	}
 	return dup(c, v);

@@ -116,7 +116,7 @@ void ap_rep_num(char *dst, size_t n, double v)
 	if (e == dot)
 		*e = '\0';
 	if (strcmp(dst, "-0") == 0)
-		strcpy(dst, "0");
+		memcpy(dst, "0", 2);
 }
 
 static int cmp_str(const char *a, const char *b)

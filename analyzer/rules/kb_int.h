@@ -93,6 +93,8 @@ bool kb_tsv_parse(struct ap_kb *kb, const struct kb_file *f, struct kb_tsv *t);
 int kb_tsv_col(const struct kb_tsv *t, const char *name);
 /* Cell of row r at column c ("" when c < 0). */
 const char *kb_tsv_cell(const struct kb_tsv *t, size_t r, int c);
+/* A small non-negative decimal integer cell ("" or junk -> 0; capped at INT_MAX). */
+int kb_cell_int(const char *s);
 /* Checks that every listed column exists; anomaly naming the first that does not. */
 bool kb_tsv_require(struct ap_kb *kb, const struct kb_file *f, const struct kb_tsv *t,
 		    const char *const *cols, int *idx, size_t n);

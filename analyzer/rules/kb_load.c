@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -172,6 +173,17 @@ const char *kb_tsv_cell(const struct kb_tsv *t, size_t r, int c)
 	if (c < 0 || (size_t)c >= t->n_hdr || r >= t->n_rows)
 		return "";
 	return t->rows[r][c];
+}
+
+int kb_cell_int(const char *s)
+{
+	long v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return INT_MAX;
+	}
+	return (int)v;
 }
 
 bool kb_tsv_require(struct ap_kb *kb, const struct kb_file *f, const struct kb_tsv *t,

@@ -127,7 +127,7 @@ bool kb_load_sdks(struct ap_kb *kb, const struct kb_file *f)
 		s->domains = kb_split(kb, kb_tsv_cell(&t, r, c_dom), ',');
 		s->known_pi = kb_split(kb, kb_tsv_cell(&t, r, c_pi), ',');
 		s->medium = !strcmp(kb_tsv_cell(&t, r, c_conf), "medium");
-		s->exodus_id = atoi(kb_tsv_cell(&t, r, c_ex));
+		s->exodus_id = kb_cell_int(kb_tsv_cell(&t, r, c_ex));
 		n++;
 	}
 	kb->sdks = v;

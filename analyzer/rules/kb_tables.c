@@ -56,7 +56,7 @@ bool kb_load_permissions(struct ap_kb *kb, const struct kb_file *f)
 		v[n].protection = kb_strdup(kb, kb_tsv_cell(&t, r, c[1]));
 		v[n].dangerous = !strcmp(dang, "yes");
 		v[n].pi = kb_split(kb, kb_tsv_cell(&t, r, c[3]), ',');
-		v[n].since_api = atoi(kb_tsv_cell(&t, r, c_since));
+		v[n].since_api = kb_cell_int(kb_tsv_cell(&t, r, c_since));
 		v[n].purpose = kb_strdup_opt(kb, kb_tsv_cell(&t, r, c_purpose));
 		n++;
 	}
@@ -151,7 +151,7 @@ bool kb_load_apis(struct ap_kb *kb, const struct kb_file *f)
 		v[n].proto = strcmp(proto, "*") ? kb_strdup(kb, proto) : NULL;
 		v[n].category = kb_strdup(kb, cat);
 		v[n].permissions = kb_split(kb, kb_tsv_cell(&t, r, c_perm), ',');
-		v[n].min_api = atoi(kb_tsv_cell(&t, r, c_min));
+		v[n].min_api = kb_cell_int(kb_tsv_cell(&t, r, c_min));
 		v[n].medium = !strcmp(kb_tsv_cell(&t, r, c_conf), "medium");
 		v[n].requires = kb_strdup_opt(kb, kb_tsv_cell(&t, r, c_req));
 		v[n].note = kb_strdup_opt(kb, kb_tsv_cell(&t, r, c_note));

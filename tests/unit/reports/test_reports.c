@@ -72,7 +72,7 @@ static json_object *get(json_object *o, const char *path)
 	for (char *k = strtok(buf, "."); k; k = strtok(NULL, ".")) {
 		json_object *n = NULL;
 		if (json_object_is_type(o, json_type_array))
-			n = json_object_array_get_idx(o, (size_t)atoi(k));
+			n = json_object_array_get_idx(o, (size_t)strtoul(k, NULL, 10));
 		else if (!json_object_object_get_ex(o, k, &n))
 			cr_assert_fail("JSON path %s: no %s", path, k);
 		o = n;
