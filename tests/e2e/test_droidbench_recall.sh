@@ -4,23 +4,8 @@
 # dex_api evidence whose callee is that method, or reflection evidence naming it) with a method and
 # pc. Fails unless getDeviceId is found in every app that lists it (category device_id.imei).
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-shared=${AP_SHARED_DIR:-$here/../../../shared}
-corpus=$shared/corpus
-bin=${APKPRIV:?set APKPRIV to the apkpriv binary}
-if [ ! -f "$corpus/droidbench-truth.tsv" ]; then
-  echo "SKIP: $corpus/droidbench-truth.tsv not found (../shared absent)"; exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cut -f1 "$corpus/droidbench-truth.tsv" | tail -n +2 | while read -r f; do
-  [ -f "$corpus/$f" ] && echo "$corpus/$f"
-done >"$work/list"
-rc=0
-mapfile -t files <"$work/list"
-"$bin" scan --format json --deterministic --no-native "${files[@]}" >"$work/all.json" 2>"$work/err" || rc=$?
-# 0, or 4 when some input was partial (a malformed benchmark APK), or 3 when one is unusable
-case $rc in 0|3|4) ;; *) echo "FAIL: apkpriv exited $rc"; tail "$work/err"; exit 1 ;; esac
+. "$(dirname "${BASH_SOURCE[0]}")/lib_truth.sh"
+scan_truth droidbench-truth.tsv
 python3 - "$corpus" "$work/all.json" <<'PY'
 import csv, json, sys, os, collections
 corpus, path = sys.argv[1], sys.argv[2]

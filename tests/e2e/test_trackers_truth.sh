@@ -3,24 +3,8 @@
 # package prefix the truth names must map to a reported SDK, and files whose truth is "none" must
 # get no tracker SDK (advertising, analytics, attribution, crash reporting, push, A/B testing).
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-src=${AP_SOURCE_DIR:-$here/../..}
-shared=${AP_SHARED_DIR:-$here/../../../shared}
-corpus=$shared/corpus
-bin=${APKPRIV:?set APKPRIV to the apkpriv binary}
-if [ ! -f "$corpus/trackers-truth.tsv" ]; then
-  echo "SKIP: $corpus/trackers-truth.tsv not found (../shared absent)"; exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cut -f1 "$corpus/trackers-truth.tsv" | tail -n +2 | while read -r f; do
-  [ -f "$corpus/$f" ] && echo "$corpus/$f"
-done >"$work/list"
-rc=0
-# one run: unusable inputs (exit 3) are reported on stderr and the others still rendered
-mapfile -t files <"$work/list"
-"$bin" scan --format json --deterministic --no-native "${files[@]}" >"$work/all.json" 2>"$work/err" || rc=$?
-case $rc in 0|3|4) ;; *) echo "FAIL: apkpriv exited $rc"; tail "$work/err"; exit 1 ;; esac
+. "$(dirname "${BASH_SOURCE[0]}")/lib_truth.sh"
+scan_truth trackers-truth.tsv
 python3 - "$corpus" "$work/all.json" "$src/analyzer/rules/sdks.tsv" <<'PY'
 import csv, json, sys, os
 corpus, path, sdks_tsv = sys.argv[1:4]
