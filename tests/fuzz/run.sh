@@ -28,9 +28,41 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
   cmake --build "$build" --target "${names[@]}" -j"$jobs"
 fi
 
+# Extra seeds from ../shared/corpus when it is beside the checkout: files of the target's format
+# under its max_len, copied (never committed) to $BUILD/fuzz-seeds/<fmt>.
+shared=${SHARED_CORPUS:-$src/../shared/corpus}
+seed_shared() {
+  local fmt=$1 max=$2 d=$build/fuzz-seeds/$1 pat
+  mkdir -p "$d"
+  [ -d "$shared" ] || return 0
+  case $fmt in
+    zip|scan) pat='*.apk' ;;
+    dex) pat='*.dex' ;;
+    elf) pat='*.so' ;;
+    axml) pat='*.xml' ;;
+    arsc) pat='*.arsc' ;;
+  esac
+  find "$shared" -type f -name "$pat" -size -"$max"c -exec cp -n {} "$d/" \; 2>/dev/null || true
+  # DEX, ELF and AXML also come out of the corpus APKs (one of each per APK, under max_len)
+  local entry
+  case $fmt in
+    dex) entry=classes.dex ;; elf) entry='lib/*.so' ;; axml) entry=AndroidManifest.xml ;;
+    arsc) entry=resources.arsc ;; *) return 0 ;;
+  esac
+  local apk out i=0
+  while IFS= read -r apk; do
+    i=$((i + 1))
+    out=$d/apk$i-$(basename "$apk" .apk).$fmt
+    unzip -p "$apk" "$entry" 2>/dev/null | head -c "$max" >"$out" || true
+    [ -s "$out" ] || rm -f "$out"
+  done < <(find "$shared" -type f -name '*.apk' | sort)
+}
+
 run_one() {
-  local fmt=$1 w=$build/fuzz-work/$1
+  local fmt=$1 w=$build/fuzz-work/$1 max=131072
+  case $fmt in scan|zip) max=262144 ;; esac
   mkdir -p "$w/corpus" "$w/artifacts"
+  seed_shared "$fmt" "$max"
   local opts=(-max_total_time="$secs" -print_final_stats=1 -timeout=25 -rss_limit_mb=2560
               -artifact_prefix="$w/artifacts/" -close_fd_mask=3)
   [ -f "$here/dict/$fmt.dict" ] && opts+=(-dict="$here/dict/$fmt.dict")
@@ -40,7 +72,8 @@ run_one() {
     scan|zip) opts+=(-max_len=262144 -malloc_limit_mb=1536) ;;
     *) opts+=(-max_len=131072) ;;
   esac
-  "$build/tests/fuzz_$fmt" "${opts[@]}" "$w/corpus" "$here/corpus/$fmt" >"$w/log" 2>&1 || true
+  "$build/tests/fuzz_$fmt" "${opts[@]}" "$w/corpus" "$here/corpus/$fmt" "$build/fuzz-seeds/$fmt" \
+    >"$w/log" 2>&1 || true
 }
 
 running=0
