@@ -95,6 +95,10 @@ int ap_apk_find(const struct ap_apk *apk, const char *name);
  * (anomaly either way). AP_ERR_RANGE when i is out of range (*out NULL). */
 int ap_apk_read(struct ap_apk *apk, size_t i, uint8_t **out, size_t *len);
 
+/* The sha256 of a file as 64 lowercase hex digits, read in chunks (batch matches a kept report
+ * to its input before scanning). AP_ERR_IO when it cannot be read or is not a regular file. */
+int ap_apk_sha256_file(const char *path, char out[65]);
+
 const char *ap_input_kind_name(enum ap_input_kind k);
 const char *ap_entry_kind_name(enum ap_entry_kind k);
 

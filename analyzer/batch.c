@@ -9,13 +9,10 @@
 #include "ap_arena.h"
 #include "ap_file.h"
 #include "ap_limits.h"
+#include "apk.h"
+#include "report_read.h"
 #include "reports/report.h"
 #include "rules/kb.h"
-
-/* The one hash the batch needs before the scan opens the file (to find a report to reuse). */
-#include <nettle/sha2.h>
-
-#include <json-c/json.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -209,226 +206,6 @@ const char *ap_batch_status(const struct ap_report *r, const char **reason)
 	return "unusable";
 }
 
-/* ---- reading a report back (resume) ---------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Writes code point cp (BMP, from a \uXXXX escape) as UTF-8; returns the bytes written. The
- * output never outgrows the 6-byte escape it replaces. */
-static size_t put_utf8(char *d, unsigned cp)
-{
-	if (cp < 0x80) {
-		d[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		d[0] = (char)(0xc0 | (cp >> 6));
-		d[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	d[0] = (char)(0xe0 | (cp >> 12));
-	d[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	d[2] = (char)(0x80 | (cp & 0x3f));
-	return 3;
-}
-
-/* Undoes ap_rep_esc (\\ \n \r \t \xNN \uXXXX) in place so that rendering a reused report
- * gives the bytes a fresh scan gives. */
-static void unescape(char *s)
-{
-	if (!s)
-		return;
-	char *d = s;
-	size_t i = 0;
-	while (s[i]) {
-		if (s[i] != '\\' || !s[i + 1]) {
-			*d++ = s[i++];
-			continue;
-		}
-		char c = s[i + 1];
-		if (c == '\\' || c == 'n' || c == 'r' || c == 't') {
-			*d++ = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : '\\';
-			i += 2;
-		} else if (c == 'x' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0 &&
-			   (hexval(s[i + 2]) | hexval(s[i + 3]))) {
-			*d++ = (char)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
-			i += 4;
-		} else if (c == 'u' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0 &&
-			   hexval(s[i + 4]) >= 0 && hexval(s[i + 5]) >= 0) {
-			unsigned cp = (unsigned)(hexval(s[i + 2]) << 12 | hexval(s[i + 3]) << 8 |
-						 hexval(s[i + 4]) << 4 | hexval(s[i + 5]));
-			if (cp == 0) {
-				*d++ = s[i++];
-				continue;
-			}
-			d += put_utf8(d, cp);
-			i += 6;
-		} else {
-			*d++ = s[i++];
-		}
-	}
-	*d = '\0';
-}
-
-/* Only what the summary row needs is read: versions, path, sha256, app package and version, app
- * type, score, grade, partial, findings (severity), PI categories and SDK ids. The file is our own
- * output but is still treated as untrusted (it may have been edited). */
-
-static json_object *get(json_object *o, const char *k)
-{
-	json_object *v = NULL;
-	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, k, &v))
-		return NULL;
-	return v;
-}
-
-/* A string member, unescaped, copied into the arena; NULL when absent or not a string. */
-static const char *str(struct ap_arena *a, json_object *o, const char *k, bool *oom)
-{
-	json_object *v = get(o, k);
-	if (!v || !json_object_is_type(v, json_type_string))
-		return NULL;
-	char *s = ap_arena_strdup(a, json_object_get_string(v));
-	if (!s) {
-		*oom = true;
-		return NULL;
-	}
-	unescape(s);
-	return s;
-}
-
-static size_t arr_len(json_object *v)
-{
-	return v && json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
-}
-
-static void read_findings(struct ap_report *r, json_object *fa, bool *oom)
-{
-	size_t n = arr_len(fa);
-	if (!n)
-		return;
-	r->findings = ap_arena_calloc(r->arena, n, sizeof *r->findings);
-	if (!r->findings) {
-		*oom = true;
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_object *fo = json_object_array_get_idx(fa, i);
-		const char *sev = str(r->arena, fo, "severity", oom);
-		int sv = sev ? ap_severity_parse(sev) : -1;
-		if (sv < 0) /* not one of ours: skip the finding, not the report */
-			continue;
-		struct ap_finding *f = &r->findings[r->n_findings++];
-		f->severity = (enum ap_severity)sv;
-		f->rule = str(r->arena, fo, "rule", oom);
-	}
-}
-
-static void read_lists(struct ap_report *r, json_object *root, bool *oom)
-{
-	json_object *pa = get(root, "pi"), *sa = get(root, "sdks");
-	size_t np = arr_len(pa), ns = arr_len(sa);
-	if (np && (r->pi = ap_arena_calloc(r->arena, np, sizeof *r->pi)) == NULL)
-		*oom = true;
-	for (size_t i = 0; r->pi && i < np; i++) {
-		const char *c = str(r->arena, json_object_array_get_idx(pa, i), "category", oom);
-		if (c)
-			r->pi[r->n_pi++].category = c;
-	}
-	if (ns && (r->sdks = ap_arena_calloc(r->arena, ns, sizeof *r->sdks)) == NULL)
-		*oom = true;
-	for (size_t i = 0; r->sdks && i < ns; i++) {
-		const char *id = str(r->arena, json_object_array_get_idx(sa, i), "id", oom);
-		if (id)
-			r->sdks[r->n_sdks++].id = id;
-	}
-}
-
-static int from_json(json_object *root, struct ap_report *r)
-{
-	bool oom = false;
-	json_object *v = get(root, "schema");
-	if (!v || !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), AP_REPORT_SCHEMA) != 0)
-		return AP_ERR_FORMAT;
-	json_object *tool = get(root, "tool"), *in = get(root, "input"), *app = get(root, "app");
-	json_object *score = get(root, "score");
-	r->tool_version = str(r->arena, tool, "version", &oom);
-	r->rules_version = str(r->arena, tool, "rules_version", &oom);
-	r->path = str(r->arena, in, "path", &oom);
-	r->sha256 = str(r->arena, in, "sha256", &oom);
-	r->input_kind = str(r->arena, in, "kind", &oom);
-	r->package = str(r->arena, app, "package", &oom);
-	r->version_name = str(r->arena, app, "version_name", &oom);
-	v = get(app, "version_code");
-	r->version_code = v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
-	r->app_type = str(r->arena, get(root, "app_type"), "id", &oom);
-	r->grade = str(r->arena, score, "grade", &oom);
-	v = get(score, "total");
-	if (v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		r->score_total = json_object_get_double(v);
-	v = get(root, "partial");
-	r->partial = v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
-	r->partial_reason = str(r->arena, root, "partial_reason", &oom);
-	read_findings(r, get(root, "findings"), &oom);
-	read_lists(r, root, &oom);
-	r->deterministic = get(root, "elapsed_ms") == NULL;
-	return oom ? AP_ERR_NOMEM : AP_OK;
-}
-
-static int read_report(const char *path, struct ap_report **out)
-{
-	*out = NULL;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc = ap_read_file(path, AP_MAX_REPORT_READ, &buf, &len);
-	if (rc != AP_OK)
-		return rc;
-	if (len > (size_t)AP_MAX_REPORT_READ || len > 0x7fffffff) {
-		free(buf);
-		return AP_ERR_LIMIT;
-	}
-	json_tokener *tok = json_tokener_new_ex(AP_MAX_REPORT_JSON_DEPTH);
-	json_object *root = tok ? json_tokener_parse_ex(tok, (const char *)buf, (int)len) : NULL;
-	bool parsed = tok && root && json_tokener_get_error(tok) == json_tokener_success;
-	if (tok)
-		json_tokener_free(tok);
-	free(buf);
-	if (!tok) {
-		json_object_put(root);
-		return AP_ERR_NOMEM;
-	}
-	if (!parsed || !json_object_is_type(root, json_type_object)) {
-		json_object_put(root);
-		return AP_ERR_FORMAT;
-	}
-	struct ap_arena *a = ap_arena_new(AP_MAX_REPORT_ARENA);
-	struct ap_report *r = a ? ap_arena_calloc(a, 1, sizeof *r) : NULL;
-	if (!r) {
-		ap_arena_free(a);
-		json_object_put(root);
-		return AP_ERR_NOMEM;
-	}
-	r->arena = a;
-	rc = from_json(root, r);
-	json_object_put(root);
-	if (rc != AP_OK) {
-		ap_report_free(r);
-		return rc;
-	}
-	*out = r;
-	return AP_OK;
-}
-
 /* ---- the worker (child process) ------------------------------------------------------------ */
 
 static bool write_all(int fd, const void *p, size_t n)
@@ -444,43 +221,6 @@ static bool write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return true;
-}
-
-static int sha256_file(const char *path, char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return AP_ERR_IO;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return AP_ERR_IO;
-	}
-	struct sha256_ctx ctx;
-	sha256_init(&ctx);
-	static uint8_t buf[1 << 16];
-	for (;;) {
-		ssize_t got = read(fd, buf, sizeof buf);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			close(fd);
-			return AP_ERR_IO;
-		}
-		if (got == 0)
-			break;
-		sha256_update(&ctx, (size_t)got, buf);
-	}
-	close(fd);
-	uint8_t d[SHA256_DIGEST_SIZE];
-	sha256_digest(&ctx, sizeof d, d);
-	for (size_t i = 0; i < sizeof d; i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 15];
-	}
-	hex[64] = '\0';
-	return AP_OK;
 }
 
 /* Writes data to path through a temporary file in the same directory and rename(2), so a
@@ -586,7 +326,7 @@ static bool send_rows(int fd, const struct ap_report *r, bool reused)
 static struct ap_report *reusable(const char *rpath, const char *sha, const char *rules)
 {
 	struct ap_report *r = NULL;
-	if (access(rpath, F_OK) != 0 || read_report(rpath, &r) != AP_OK)
+	if (access(rpath, F_OK) != 0 || ap_report_read(rpath, &r) != AP_OK)
 		return NULL;
 	if (!r->sha256 || strcmp(r->sha256, sha) != 0 || !r->rules_version ||
 	    strcmp(r->rules_version, rules) != 0 || !r->tool_version ||
@@ -603,7 +343,7 @@ static int worker(const char *path, const struct ap_batch_opts *o, int fd)
 	if (!o->worker_logs)
 		ap_log_set_sink(NULL, NULL, AP_LOG_ERROR);
 	char sha[65], msg[160];
-	if (sha256_file(path, sha) != AP_OK) {
+	if (ap_apk_sha256_file(path, sha) != AP_OK) {
 		snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(errno));
 		send_fail(fd, "unusable", msg);
 		return 0;

@@ -3,6 +3,7 @@
  * docs/cli.md; gates (--fail-on, --fail-under) exit 1 and win over partial/unusable inputs. */
 #include "cli.h"
 
+#include "report_read.h"
 #include "scan.h"
 #include "reports/report.h"
 #include "rules/kb.h"
@@ -181,201 +182,68 @@ static char **sample_files(size_t *n)
 
 /* ---- baseline ---------------------------------------------------------------------------- */
 
-/* Fingerprints from an earlier JSON report: each finding's rule, category, owner and the method
- * of its first evidence. A small scanner over our own output format (docs/report-schema.md):
- * it reads the "findings" array's objects by key. */
+/* Fingerprints of the findings of an earlier JSON report (one report or an array): each
+ * finding's rule, category, owner and the method of its first evidence, read back unescaped
+ * (report_read.c) so they compare equal to a fresh scan's, and sorted for a binary search. */
 struct fps {
 	char **v;
 	size_t n;
 };
 
-static const char *skip_ws(const char *p)
+static const char *first_method(const struct ap_finding *x)
 {
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	return p;
+	return x->n_evidence ? x->evidence[0].method : NULL;
 }
 
-/* Reads a JSON string at p (after the quote) into b (unescaping \" \\ \/ and \uXXXX < 0x80);
- * returns the position after the closing quote, or NULL. */
-static const char *read_str(const char *p, struct ap_buf *b)
+static void fps_free(struct fps *f)
 {
-	ap_buf_reset(b);
-	while (*p && *p != '"') {
-		if (*p == '\\' && p[1]) {
-			p++;
-			char c = *p;
-			if (c == 'n')
-				c = '\n';
-			else if (c == 't')
-				c = '\t';
-			else if (c == 'u' && p[1] && p[2] && p[3] && p[4]) {
-				char hex[5] = {p[1], p[2], p[3], p[4], 0};
-				long u = strtol(hex, NULL, 16);
-				p += 4;
-				if (u < 0x80) {
-					ap_buf_addc(b, (char)u);
-				} else if (u < 0x800) {
-					ap_buf_addc(b, (char)(0xc0 | (u >> 6)));
-					ap_buf_addc(b, (char)(0x80 | (u & 0x3f)));
-				} else {
-					ap_buf_addc(b, (char)(0xe0 | (u >> 12)));
-					ap_buf_addc(b, (char)(0x80 | ((u >> 6) & 0x3f)));
-					ap_buf_addc(b, (char)(0x80 | (u & 0x3f)));
-				}
-				p++;
-				continue;
-			}
-			ap_buf_addc(b, c);
-			p++;
-			continue;
-		}
-		ap_buf_addc(b, *p++);
-	}
-	return *p == '"' ? p + 1 : NULL;
-}
-
-/* Skips one JSON value at p; returns the position after it or NULL. */
-static const char *skip_value(const char *p, struct ap_buf *tmp)
-{
-	p = skip_ws(p);
-	if (*p == '"')
-		return read_str(p + 1, tmp);
-	if (*p == '{' || *p == '[') {
-		int depth = 0;
-		while (*p) {
-			if (*p == '"') {
-				p = read_str(p + 1, tmp);
-				if (!p)
-					return NULL;
-				continue;
-			}
-			if (*p == '{' || *p == '[')
-				depth++;
-			else if (*p == '}' || *p == ']') {
-				if (--depth == 0)
-					return p + 1;
-			}
-			p++;
-		}
-		return NULL;
-	}
-	while (*p && *p != ',' && *p != '}' && *p != ']')
-		p++;
-	return p;
-}
-
-/* Parses one finding object at p ('{'); adds its fingerprint. */
-static const char *read_finding(const char *p, struct fps *f)
-{
-	struct ap_buf key = AP_BUF_INIT, val = AP_BUF_INIT;
-	char *rule = NULL, *cat = NULL, *owner = NULL, *method = NULL;
-	p = skip_ws(p + 1);
-	while (p && *p && *p != '}') {
-		if (*p == ',') {
-			p = skip_ws(p + 1);
-			continue;
-		}
-		if (*p != '"' || !(p = read_str(p + 1, &key)))
-			break;
-		p = skip_ws(p);
-		if (*p != ':')
-			break;
-		p = skip_ws(p + 1);
-		const char *k = key.data ? key.data : "";
-		char **slot = strcmp(k, "rule") == 0 ? &rule : strcmp(k, "category") == 0 ? &cat
-			      : strcmp(k, "owner") == 0 ? &owner : NULL;
-		if (slot && *p == '"') {
-			p = read_str(p + 1, &val);
-			free(*slot);
-			*slot = strdup(val.data ? val.data : "");
-		} else if (strcmp(k, "evidence") == 0 && *p == '[') {
-			/* the first evidence object's "method" */
-			const char *end = skip_value(p, &val);
-			const char *m = p;
-			while (end && m < end && !method) {
-				m = strstr(m, "\"method\"");
-				if (!m || m >= end)
-					break;
-				m = skip_ws(m + 8);
-				if (*m == ':') {
-					m = skip_ws(m + 1);
-					if (*m == '"' && read_str(m + 1, &val))
-						method = strdup(val.data ? val.data : "");
-				}
-			}
-			p = end;
-		} else {
-			p = skip_value(p, &val);
-		}
-		p = p ? skip_ws(p) : NULL;
-	}
-	if (rule) {
-		char fp[2048];
-		ap_finding_fingerprint(rule, cat, owner, method, fp, sizeof fp);
-		char **q = realloc(f->v, (f->n + 1) * sizeof *q);
-		if (q) {
-			f->v = q;
-			f->v[f->n] = strdup(fp);
-			if (f->v[f->n])
-				f->n++;
-		}
-	}
-	free(rule);
-	free(cat);
-	free(owner);
-	free(method);
-	ap_buf_free(&key);
-	ap_buf_free(&val);
-	return p && *p == '}' ? p + 1 : NULL;
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
 }
 
 static int load_baseline(const char *path, struct fps *f)
 {
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc = ap_read_file(path, 256u << 20, &buf, &len);
+	struct ap_report **reps = NULL;
+	size_t n = 0, total = 0;
+	int rc = ap_report_read_all(path, &reps, &n);
 	if (rc != AP_OK)
 		return rc;
-	char *txt = realloc(buf, len + 1);
-	if (!txt) {
-		free(buf);
-		return AP_ERR_NOMEM;
-	}
-	txt[len] = '\0';
-	const char *p = txt;
-	struct ap_buf tmp = AP_BUF_INIT;
-	while ((p = strstr(p, "\"findings\""))) {
-		p = skip_ws(p + 10);
-		if (*p != ':')
-			continue;
-		p = skip_ws(p + 1);
-		if (*p != '[')
-			continue;
-		p = skip_ws(p + 1);
-		while (p && *p == '{') {
-			p = read_finding(p, f);
-			p = p ? skip_ws(p) : NULL;
-			if (p && *p == ',')
-				p = skip_ws(p + 1);
+	for (size_t i = 0; i < n; i++)
+		total += reps[i]->n_findings;
+	f->v = calloc(total ? total : 1, sizeof *f->v);
+	rc = f->v ? AP_OK : AP_ERR_NOMEM;
+	for (size_t i = 0; rc == AP_OK && i < n; i++) {
+		for (size_t k = 0; rc == AP_OK && k < reps[i]->n_findings; k++) {
+			const struct ap_finding *x = &reps[i]->findings[k];
+			char fp[2048];
+			if (!x->rule)
+				continue;
+			ap_finding_fingerprint(x->rule, x->category, x->owner, first_method(x), fp,
+					       sizeof fp);
+			if ((f->v[f->n] = strdup(fp)) == NULL)
+				rc = AP_ERR_NOMEM;
+			else
+				f->n++;
 		}
-		if (!p)
-			break;
 	}
-	ap_buf_free(&tmp);
-	free(txt);
+	ap_report_read_free(reps, n);
+	if (rc != AP_OK) {
+		fps_free(f);
+		return rc;
+	}
+	qsort(f->v, f->n, sizeof *f->v, cmp_str);
 	return AP_OK;
 }
 
 static bool in_baseline(const struct fps *f, const struct ap_finding *x)
 {
 	char fp[2048];
-	ap_finding_fingerprint(x->rule, x->category, x->owner,
-			       x->n_evidence ? x->evidence[0].method : NULL, fp, sizeof fp);
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->v[i], fp) == 0)
-			return true;
-	return false;
+	ap_finding_fingerprint(x->rule, x->category, x->owner, first_method(x), fp, sizeof fp);
+	const char *key = fp;
+	return f->n && bsearch(&key, f->v, f->n, sizeof *f->v, cmp_str) != NULL;
 }
 
 static void apply_baseline(struct ap_report *r, const struct fps *f)
@@ -617,9 +485,7 @@ out_free:
 	for (size_t i = 0; i < n_reps; i++)
 		ap_report_free(reps[i]);
 	free(reps);
-	for (size_t i = 0; i < base.n; i++)
-		free(base.v[i]);
-	free(base.v);
+	fps_free(&base);
 	for (size_t i = 0; i < n_samples; i++)
 		free(samples[i]);
 	free(samples);

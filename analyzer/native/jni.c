@@ -6,6 +6,7 @@
 #include "ap_diag.h"
 #include "ap_err.h"
 #include "ap_limits.h"
+#include "ap_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -102,31 +103,6 @@ bool ap_native_is_net_import(const char *name)
 	return false;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void put_utf8(char *out, size_t *n, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[(*n)++] = (char)cp;
-	} else if (cp < 0x800) {
-		out[(*n)++] = (char)(0xc0 | (cp >> 6));
-		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		out[(*n)++] = (char)(0xe0 | (cp >> 12));
-		out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[(*n)++] = (char)(0x80 | (cp & 0x3f));
-	}
-}
-
 /* Unmangles one part of a JNI name (s[0..len)): "_1" '_', "_2" ';', "_3" '[', "_0xxxx" a UTF-16
  * unit, and a plain '_' is the separator given by sep ('/' in class names and signatures). */
 static char *unmangle(const char *s, size_t len, char sep)
@@ -150,14 +126,14 @@ static char *unmangle(const char *s, size_t len, char sep)
 				goto out_bad;
 			unsigned cp = 0;
 			for (int k = 2; k < 6; k++) {
-				int h = hexval(s[i + (size_t)k]);
+				int h = ap_hex_digit(s[i + (size_t)k]);
 				if (h < 0)
 					goto out_bad;
 				cp = cp * 16 + (unsigned)h;
 			}
 			if (cp == 0)
 				goto out_bad;
-			put_utf8(out, &n, cp);
+			n += ap_utf8_put(out + n, cp);
 			i += 5;
 		} else {
 			if (!sep)

@@ -37,6 +37,14 @@ rc=0; "$bin" scan --fail-under 50 "$apk/video_clean.apk" >/dev/null 2>&1 || rc=$
 # a baseline of itself leaves no finding
 "$bin" scan --format json --deterministic --baseline "$work/video_overcollect.json" \
   "$apk/video_overcollect.apk" >"$work/vo_base.json"
+# a baseline that is a JSON array of reports (several APKs) counts every report's findings
+"$bin" scan --format json --deterministic --baseline "$work/two.json" \
+  "$apk/map_legit.apk" >"$work/ml_base_two.json"
+# a baseline of another app removes only the findings both share
+"$bin" scan --format json --deterministic --baseline "$work/video_clean.json" \
+  "$apk/video_overcollect.apk" >"$work/vo_base_vc.json"
+rc=0; "$bin" scan --baseline "$work/no-such.json" "$apk/video_clean.apk" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || { echo "FAIL: --baseline of a missing file exited $rc, want 2"; exit 1; }
 
 python3 - "$work" <<'PY'
 import json, sys, os
@@ -113,5 +121,16 @@ check(all(isinstance(f["points"], (int, float)) for f in vo["findings"]), "each 
 two = load("two")
 check(isinstance(two, list) and len(two) == 2, "two inputs -> JSON array of 2")
 check(not load("vo_base")["findings"], "baseline of itself leaves no finding")
+check(ml["findings"] and not load("ml_base_two")["findings"],
+      "baseline from a JSON array of reports covers the second report's findings")
+def fp(f):
+    ev = f.get("evidence") or [{}]
+    return (f["rule"], f.get("category"), f.get("owner"), ev[0].get("method"))
+shared = {fp(f) for f in vc["findings"]}
+want = [f for f in vo["findings"] if fp(f) not in shared]
+got = load("vo_base_vc")["findings"]
+check([fp(f) for f in got] == [fp(f) for f in want] and len(got) < len(vo["findings"]) + 1,
+      "baseline of another app removes exactly the shared findings (%d of %d kept)"
+      % (len(got), len(vo["findings"])))
 sys.exit(1 if fails else 0)
 PY
