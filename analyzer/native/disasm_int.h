@@ -1,0 +1,76 @@
+/* Internals shared by the disassembler's files (disasm.c: the sweep, register numbering and call
+ * resolution; disasm_a64.c, disasm_arm.c, disasm_x86.c: one instruction step per architecture):
+ * the value a register holds, the tracker state and the sweep. Only these files include
+ * capstone.h. */
+#ifndef AP_DISASM_INT_H
+#define AP_DISASM_INT_H
+
+#include "native_int.h"
+
+#include <capstone/capstone.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PF_X 1
+#define PT_LOAD 1
+#define NREG 32
+
+enum vkind {
+	V_UNK = 0,
+	V_CONST,  /* a known number (address or integer) */
+	V_MEM,    /* the word loaded from known address v (a GOT slot, a literal) */
+	V_DEREF,  /* *(p) for an unknown p: e.g. the JNIEnv function table pointer */
+	V_TABLE,  /* (*p)[v]: a function pointer at byte offset v of such a table */
+	V_VM,     /* JNI_OnLoad's JavaVM*: its table is JNIInvokeInterface, not JNIEnv's */
+};
+
+struct val {
+	uint8_t k;
+	uint64_t v;
+	uint64_t origin; /* address of the first instruction that built this value */
+	bool vm;         /* derived from JNI_OnLoad's JavaVM* rather than a JNIEnv* */
+};
+
+struct state {
+	struct val r[NREG];
+	/* x86 (32-bit) passes arguments on the stack: slots [esp+4i] and pushes since last call */
+	struct val stk[6];
+	struct val push[8];
+	unsigned n_push;
+	uint64_t endbr; /* address of an endbr64 right before, for .plt.sec stubs */
+};
+
+struct sweep {
+	struct elf *e;
+	csh h;
+	cs_insn *insn;
+	int pass; /* 1: PLT stubs, 2: call sites */
+	bool thumb;
+	bool limit;
+	struct state st;
+};
+
+/* values and the register file */
+struct val dis_mkv(uint8_t k, uint64_t v, uint64_t origin);
+struct val dis_unk(void);
+void dis_reset(struct state *st);
+int dis_reg_of(const struct elf *e, unsigned r);
+struct val *dis_reg(struct sweep *s, unsigned capreg);
+void dis_set(struct sweep *s, unsigned capreg, uint8_t k, uint64_t v, uint64_t origin);
+void dis_set_val(struct sweep *s, unsigned capreg, struct val v);
+void dis_set_unknown(struct sweep *s, unsigned capreg);
+void dis_clobber_generic(struct sweep *s, const cs_insn *in);
+
+/* what a call or an indirect branch resolves to (reported as a native call site) */
+void dis_direct(struct sweep *s, uint64_t target, uint64_t at);
+void dis_indirect(struct sweep *s, struct val v, uint64_t at, bool is_call);
+void dis_after_call(struct sweep *s);
+struct val dis_load_from(struct sweep *s, const struct val *base, bool base_is_sp, int64_t disp,
+			  bool has_index);
+
+/* one instruction of each architecture */
+void dis_step_a64(struct sweep *s, const cs_insn *in);
+void dis_step_arm(struct sweep *s, const cs_insn *in);
+void dis_step_x86(struct sweep *s, const cs_insn *in);
+
+#endif
