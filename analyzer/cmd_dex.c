@@ -1,7 +1,9 @@
 /* apkpriv dex --calls|--strings|--summary FILE: the DEX index as tab-separated lines, one per
  * call site or string load (pc in 16-bit code units, 4+ hex digits), or one row of counts per
- * DEX. FILE is an APK/JAR (its root classes*.dex in ART's load order) or a bare .dex. */
+ * DEX. FILE is an APK/JAR (its root classes*.dex in ART's load order, then its hidden DEX:
+ * bare ones elsewhere and those inside embedded JAR/APK files, dexsrc.h) or a bare .dex. */
 #include "cli.h"
+#include "dexsrc.h"
 
 #include "apk.h"
 #include "dex/dex.h"
@@ -24,7 +26,8 @@ static void usage(FILE *f)
 		   "  --calls    dexfile, caller, pc, opcode, callee per call site\n"
 		   "  --strings  dexfile, caller, pc, string per string load (escaped)\n"
 		   "  --summary  header facts and counts, one row per DEX\n"
-		   "FILE is an APK/JAR (root classes*.dex) or a bare .dex. Tab-separated.\n");
+		   "FILE is an APK/JAR (root classes*.dex, then hidden DEX: assets/x.dex,\n"
+		   "assets/p.jar!classes.dex) or a bare .dex. Tab-separated.\n");
 }
 
 static void put_ref(struct ap_buf *line, const struct ap_dex *dex, uint32_t method_idx,
@@ -121,6 +124,25 @@ static bool is_bare_dex(const char *path)
 	return n == 4 && memcmp(m, "dex\n", 4) == 0;
 }
 
+/* One DEX of the APK, root or hidden (dexsrc.h): printed like a bare .dex under its name. */
+struct each_ctx {
+	enum mode mode;
+	struct ap_anomalies *an;
+	int exit_code;
+};
+
+static int each_dex(void *ctx, struct ap_dexsrc *d)
+{
+	struct each_ctx *ec = ctx;
+	if (d->read_rc != AP_OK && ec->exit_code < AP_EXIT_PARTIAL)
+		ec->exit_code = AP_EXIT_PARTIAL;
+	if (d->buf && do_dex(d->buf, d->len, d->name, ec->mode, ec->an) != AP_OK &&
+	    ec->exit_code < AP_EXIT_PARTIAL)
+		ec->exit_code = AP_EXIT_PARTIAL;
+	free(d->buf);
+	return AP_OK;
+}
+
 int ap_cmd_dex(int argc, char **argv)
 {
 	enum mode mode = MODE_NONE;
@@ -184,20 +206,10 @@ int ap_cmd_dex(int argc, char **argv)
 			    "%zu DEX files; reading the first %u", apk->n_dex, AP_MAX_DEX_FILES);
 		exit_code = AP_EXIT_PARTIAL;
 	}
-	for (size_t i = 0; i < apk->n_dex && i < AP_MAX_DEX_FILES; i++) {
-		size_t e = (size_t)apk->dex[i];
-		uint8_t *buf = NULL;
-		size_t len = 0;
-		rc = ap_apk_read(apk, e, &buf, &len);
-		if (rc != AP_OK)
-			exit_code = AP_EXIT_PARTIAL;
-		if (buf) {
-			rc = do_dex(buf, len, apk->entries[e].name, mode, &an);
-			if (rc != AP_OK)
-				exit_code = AP_EXIT_PARTIAL;
-		}
-		free(buf);
-	}
+	struct each_ctx ec = {mode, &an, exit_code};
+	if (ap_dexsrc_each(apk, true, each_dex, &ec) != AP_OK)
+		ec.exit_code = AP_EXIT_INTERNAL;
+	exit_code = ec.exit_code;
 	fflush(stdout);
 	ap_apk_close(apk);
 	ap_anom_free(&an);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # apkpriv dex --calls/--strings/--summary on the smali fixture (bare .dex) and on a corpus APK:
-# the tab-separated format of issue 3, and the call counts against dexdump's disassembly.
+# the tab-separated format of issue 3, the call counts against dexdump's disassembly, and the
+# hidden DEX of an APK (bare ones outside the root, inside embedded JARs).
 set -u
 : "${APKPRIV:?APKPRIV must point at the built binary}"
 SRC=${AP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -43,6 +44,27 @@ if [ -f "$apk" ]; then
 	cut -f1 "$tmp/apk.tsv" | sort -u | grep -qx classes.dex || { echo "FAIL: dexfile column"; fail=1; }
 else
 	echo "note: corpus absent, APK part not run"
+fi
+# hidden code: a DEX inside an embedded JAR (assets/dynamic.jar) and bare DEX files outside the
+# root are read too, named outer!inner; their call sites match dexdump on the extracted files
+dyn="$SHARED/corpus/droidbench/DynamicLoading/DynamicSink1.apk"
+if [ -f "$dyn" ]; then
+	"$APKPRIV" dex --calls "$dyn" > "$tmp/dyn.tsv" || { echo "FAIL: --calls on $dyn"; fail=1; }
+	unzip -p "$dyn" assets/dynamic.jar > "$tmp/dynamic.jar"
+	n=$(grep -c $'^assets/dynamic.jar!classes.dex\t' "$tmp/dyn.tsv")
+	nd=$(dexdump -d "$tmp/dynamic.jar" 2>/dev/null | grep -c '|[0-9a-f]\{4\}: invoke-')
+	[ "$n" -gt 0 ] && [ "$n" -eq "$nd" ] ||
+		{ echo "FAIL: embedded JAR: $n call sites, dexdump has $nd"; fail=1; }
+	n=$(grep -c $'^classes.dex\t' "$tmp/dyn.tsv")
+	nd=$(dexdump -d "$dyn" 2>/dev/null | grep -c '|[0-9a-f]\{4\}: invoke-')
+	[ "$n" -eq "$nd" ] || { echo "FAIL: root DEX next to a JAR: $n call sites, dexdump has $nd"; fail=1; }
+fi
+dd="$SHARED/corpus/apktool/dynamic_dex/dynamic_dex.apk"
+if [ -f "$dd" ]; then
+	"$APKPRIV" dex --summary "$dd" 2>/dev/null | cut -f1 | tail -n +2 | sort > "$tmp/dd.txt"
+	printf '%s\n' assets.dex assets/dynamic.dex classes.dex dynamic.dex > "$tmp/dd.want"
+	cmp -s "$tmp/dd.txt" "$tmp/dd.want" ||
+		{ echo "FAIL: bare hidden DEX files:"; cat "$tmp/dd.txt"; fail=1; }
 fi
 [ $fail -eq 0 ] && echo "ok"
 exit $fail
