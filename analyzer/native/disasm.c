@@ -366,7 +366,7 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 	if (end <= start || !elf_va_to_off(e, start, end - start, &off))
 		return;
 	if (e->machine == EM_ARM)
-		cs_option(s->h, CS_OPT_MODE, thumb ? CS_MODE_THUMB : CS_MODE_ARM);
+		s->cs->option(s->h, CS_OPT_MODE, thumb ? CS_MODE_THUMB : CS_MODE_ARM);
 	s->thumb = thumb;
 	const uint8_t *code = e->buf + off;
 	size_t size = (size_t)(end - start);
@@ -381,7 +381,7 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 			s->limit = true;
 			return;
 		}
-		if (!cs_disasm_iter(s->h, &code, &size, &addr, s->insn)) {
+		if (!s->cs->disasm_iter(s->h, &code, &size, &addr, s->insn)) {
 			size_t k = unit < size ? unit : size;
 			code += k;
 			size -= k;
@@ -406,12 +406,12 @@ static size_t decode_errors(struct sweep *s, uint64_t start, uint64_t end, bool 
 		end = start + 2048;
 	if (end <= start || !elf_va_to_off(s->e, start, end - start, &off))
 		return 0;
-	cs_option(s->h, CS_OPT_MODE, thumb ? CS_MODE_THUMB : CS_MODE_ARM);
+	s->cs->option(s->h, CS_OPT_MODE, thumb ? CS_MODE_THUMB : CS_MODE_ARM);
 	const uint8_t *code = s->e->buf + off;
 	size_t size = (size_t)(end - start), errs = 0;
 	uint64_t addr = start;
 	while (size > 0) {
-		if (!cs_disasm_iter(s->h, &code, &size, &addr, s->insn)) {
+		if (!s->cs->disasm_iter(s->h, &code, &size, &addr, s->insn)) {
 			size_t k = (thumb ? 2u : 4u) < size ? (thumb ? 2u : 4u) : size;
 			code += k;
 			size -= k;
@@ -499,14 +499,21 @@ int elf_disasm(struct elf *e)
 	}
 	struct sweep s = {0};
 	s.e = e;
-	if (cs_open(arch, mode, &s.h) != CS_ERR_OK) {
+	s.cs = dis_capstone();
+	if (!s.cs) {
+		ap_anom_add(e->an, "native", e->path, AP_OFFSET_NONE, AP_ERR_DEP,
+			    "capstone cannot be loaded (%s); imports and exports only",
+			    dis_capstone_error());
+		return AP_OK;
+	}
+	if (s.cs->open(arch, mode, &s.h) != CS_ERR_OK) {
 		ap_anom_add(e->an, "native", e->path, AP_OFFSET_NONE, AP_ERR_DEP, "capstone: cs_open failed");
 		return AP_OK;
 	}
-	cs_option(s.h, CS_OPT_DETAIL, CS_OPT_ON);
-	s.insn = cs_malloc(s.h);
+	s.cs->option(s.h, CS_OPT_DETAIL, CS_OPT_ON);
+	s.insn = s.cs->malloc_insn(s.h);
 	if (!s.insn) {
-		cs_close(&s.h);
+		s.cs->close(&s.h);
 		return AP_ERR_NOMEM;
 	}
 	/* pass 1: PLT stubs (ARM PLT entries are ARM code even in Thumb libraries) */
@@ -543,7 +550,7 @@ int elf_disasm(struct elf *e)
 			sweep_marked(&s, a, b, -1);
 		}
 	}
-	cs_free(s.insn, 1);
-	cs_close(&s.h);
+	s.cs->free_insn(s.insn, 1);
+	s.cs->close(&s.h);
 	return AP_OK;
 }

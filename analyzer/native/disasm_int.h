@@ -43,6 +43,7 @@ struct state {
 struct sweep {
 	struct elf *e;
 	csh h;
+	const struct dis_capstone *cs;
 	cs_insn *insn;
 	int pass; /* 1: PLT stubs, 2: call sites */
 	bool thumb;
@@ -67,6 +68,19 @@ void dis_indirect(struct sweep *s, struct val v, uint64_t at, bool is_call);
 void dis_after_call(struct sweep *s);
 struct val dis_load_from(struct sweep *s, const struct val *base, bool base_is_sp, int64_t disp,
 			  bool has_index);
+
+/* capstone's entry points, bound on first use (disasm_cs.c); the types are capstone.h's own */
+struct dis_capstone {
+	__typeof__(&cs_open) open;
+	__typeof__(&cs_option) option;
+	__typeof__(&cs_malloc) malloc_insn;
+	__typeof__(&cs_disasm_iter) disasm_iter;
+	__typeof__(&cs_free) free_insn;
+	__typeof__(&cs_close) close;
+};
+/* NULL when the library cannot be loaded (then dis_capstone_error() says why). */
+const struct dis_capstone *dis_capstone(void);
+const char *dis_capstone_error(void);
 
 /* one instruction of each architecture */
 void dis_step_a64(struct sweep *s, const cs_insn *in);
