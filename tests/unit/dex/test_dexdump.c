@@ -266,7 +266,7 @@ static bool check_one(const char *label, const char *path)
 	return true;
 }
 
-ParameterizedTest(struct corpus_file *cf, dexdump, call_sites_and_counts, .timeout = 600)
+ParameterizedTest(struct corpus_file *cf, dexdump, call_sites_and_counts)
 {
 	AP_T_NEED_CORPUS();
 	AP_T_NEED_TOOL("dexdump");

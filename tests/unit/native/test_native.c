@@ -137,13 +137,17 @@ ParameterizedTest(struct fix *f, native_fixture, reports_sensitive_calls_with_ar
  * report must be in our call list at the same address, and we report no other import calls. */
 ParameterizedTestParameters(native_fixture, plt_calls_match_objdump)
 {
-	return cr_make_param_array(struct fix, fixtures, sizeof(fixtures) / sizeof(fixtures[0]));
+	/* only the copies with section headers: objdump cannot label the others */
+	static struct fix labelled[sizeof(fixtures) / sizeof(fixtures[0])];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+		if (fixtures[i].objdump[0])
+			labelled[n++] = fixtures[i];
+	return cr_make_param_array(struct fix, labelled, n);
 }
 
 ParameterizedTest(struct fix *f, native_fixture, plt_calls_match_objdump)
 {
-	if (!f->objdump[0])
-		cr_skip_test("copy without section headers: objdump cannot label it");
 	AP_T_NEED_TOOL(f->objdump);
 	char path[512];
 	snprintf(path, sizeof(path), FIXDIR "/%s/libprobe.so", f->abi_dir);
@@ -247,7 +251,7 @@ static void check_so(const char *apk, const char *entry, size_t *n_checked)
 	(*n_checked)++;
 }
 
-Test(native_corpus, imports_match_readelf, .timeout = 600)
+Test(native_corpus, imports_match_readelf)
 {
 	AP_T_NEED_CORPUS();
 	AP_T_NEED_TOOL("readelf");
@@ -386,7 +390,7 @@ Test(native_abi, names_like_android)
 
 /* Hostile variants of a real fixture: every truncation point of the headers and byte flips in
  * the dynamic segment must give AP_OK or AP_ERR_FORMAT, never a crash (ASan build checks). */
-Test(native_malformed, truncations_and_flips_do_not_crash, .timeout = 300)
+Test(native_malformed, truncations_and_flips_do_not_crash)
 {
 	size_t len;
 	uint8_t *orig = ap_t_slurp(FIXDIR "/armeabi-v7a-thumb/libprobe.so", &len);

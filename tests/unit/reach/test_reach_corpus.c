@@ -138,7 +138,7 @@ static void report(const char *what, const struct tally *t)
 	fflush(stdout);
 }
 
-TestSuite(reach_corpus, .init = load_kb, .fini = free_kb, .timeout = 600);
+TestSuite(reach_corpus, .init = load_kb, .fini = free_kb);
 
 Test(reach_corpus, iccbench_pi_calls_are_reachable)
 {
