@@ -187,10 +187,10 @@ const struct ap_dex_class *ap_dex_class_by_descriptor(const struct ap_dex *dex, 
 
 const struct ap_dex_method *ap_dex_method_by_idx(const struct ap_dex *dex, uint32_t method_idx)
 {
-	if (!dex->mdef_of_method || method_idx >= dex->cnt.methods ||
-	    dex->mdef_of_method[method_idx] < 0)
+	const int32_t *t = method_idx < dex->cnt.methods ? dex_mdef_of_method(dex) : NULL;
+	if (!t || t[method_idx] < 0)
 		return NULL;
-	return &dex->mdefs[dex->mdef_of_method[method_idx]];
+	return &dex->mdefs[t[method_idx]];
 }
 
 int ap_dex_multi_find_class(struct ap_dex *const *dexes, size_t n, const char *descriptor,

@@ -124,15 +124,6 @@ void dex_read_ids(struct ap_dex *dex)
 	read_methods(dex);
 }
 
-/* method_ids grouped by class type: a counting sort, so unsorted hostile tables work too */
-void dex_build_method_lookup(struct ap_dex *dex)
-{
-	if (!dex->methods)
-		return;
-	dex_csr_build(dex, &dex->methods_by_class, dex->cnt.types, dex->methods, dex->cnt.methods,
-		      sizeof(struct ap_dex_method_id), offsetof(struct ap_dex_method_id, class_idx));
-}
-
 const char *ap_dex_type(const struct ap_dex *dex, uint32_t type_idx)
 {
 	if (!dex->types || type_idx >= dex->cnt.types)
@@ -184,7 +175,7 @@ static void add_type(const struct ap_dex *dex, uint32_t t, struct ap_buf *b)
 {
 	const char *s = ap_dex_type(dex, t);
 	if (s)
-		ap_buf_add(b, s, dex->strings[dex->types[t]].len);
+		ap_buf_add(b, s, ap_dex_string_len(dex, dex->types[t]));
 	else
 		ap_buf_addf(b, "<bad type %u>", t);
 }
@@ -193,7 +184,7 @@ static void add_str(const struct ap_dex *dex, uint32_t i, struct ap_buf *b)
 {
 	const char *s = ap_dex_string(dex, i);
 	if (s)
-		ap_buf_add(b, s, dex->strings[i].len);
+		ap_buf_add(b, s, ap_dex_string_len(dex, i));
 	else
 		ap_buf_addf(b, "<bad string %u>", i);
 }
@@ -241,7 +232,7 @@ void ap_dex_format_field(const struct ap_dex *dex, uint32_t field_idx, struct ap
 
 const uint32_t *ap_dex_methods_of_type(const struct ap_dex *dex, uint32_t type_idx, size_t *n)
 {
-	const struct dex_csr *c = &dex->methods_by_class;
+	const struct dex_csr *c = dex_lookup(dex, DEX_LK_METHODS_BY_CLASS);
 	*n = 0;
 	if (!c->start || type_idx >= c->n_keys)
 		return NULL;

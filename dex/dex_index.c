@@ -1,10 +1,13 @@
 /* The per-method index: one linear sweep over each method's instructions records call sites,
- * string loads, field accesses and type references; afterwards CSR tables give them by callee,
- * string, field and type in O(1). */
+ * string loads, field accesses and type references; CSR tables, built on first query, give them
+ * by callee, string, field and type in O(1). */
 #include "dex_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* pc shares a word with the opcode in the index entries (dex.h) */
+_Static_assert(AP_MAX_CODE_UNITS <= (1u << 24), "pc must fit the 24-bit field");
 
 static bool is_field_op(uint8_t op)
 {
@@ -64,7 +67,8 @@ void dex_index_method(struct ap_dex *dex, struct ap_dex_method *m, const uint8_t
 		if (oi->ref != AP_REF_NONE) {
 			uint32_t idx = dex_unit(insns, pc + 1);
 			if (oi->invoke) {
-				struct ap_dex_call call = {caller, pc, idx, AP_DEX_NO_INDEX, op};
+				struct ap_dex_call call = {.caller = caller, .pc = pc, .opcode = op,
+							   .callee = idx, .aux = AP_DEX_NO_INDEX};
 				if (oi->fmt == AP_FMT_45cc || oi->fmt == AP_FMT_4rcc) {
 					call.aux = dex_unit(insns, pc + 3);
 				} else if (oi->ref == AP_REF_CALL_SITE) {
@@ -82,12 +86,14 @@ void dex_index_method(struct ap_dex *dex, struct ap_dex_method *m, const uint8_t
 					break;
 				((struct ap_dex_string_load *)dex->sloads.p)[dex->sloads.n++] = sl;
 			} else if (is_field_op(op)) {
-				struct ap_dex_field_ref fr = {caller, pc, idx, op};
+				struct ap_dex_field_ref fr = {.caller = caller, .pc = pc, .opcode = op,
+							       .field_idx = idx};
 				if (!dex_vec_room(dex, &dex->frefs))
 					break;
 				((struct ap_dex_field_ref *)dex->frefs.p)[dex->frefs.n++] = fr;
 			} else if (is_type_op(op)) {
-				struct ap_dex_type_ref tr = {caller, pc, idx, op};
+				struct ap_dex_type_ref tr = {.caller = caller, .pc = pc, .opcode = op,
+							     .type_idx = idx};
 				if (!dex_vec_room(dex, &dex->trefs))
 					break;
 				((struct ap_dex_type_ref *)dex->trefs.p)[dex->trefs.n++] = tr;
@@ -130,31 +136,86 @@ void dex_csr_build(struct ap_dex *dex, struct dex_csr *csr, uint32_t n_keys, con
 	}
 }
 
-void dex_build_lookups(struct ap_dex *dex)
+static void build_lookup(struct ap_dex *dex, unsigned which)
 {
-	dex_csr_build(dex, &dex->calls_by_callee, dex->cnt.methods, dex->calls.p, dex->calls.n,
-		      sizeof(struct ap_dex_call), offsetof(struct ap_dex_call, callee));
-	dex_csr_build(dex, &dex->loads_by_string, dex->cnt.strings, dex->sloads.p, dex->sloads.n,
-		      sizeof(struct ap_dex_string_load), offsetof(struct ap_dex_string_load, string_idx));
-	dex_csr_build(dex, &dex->refs_by_field, dex->cnt.fields, dex->frefs.p, dex->frefs.n,
-		      sizeof(struct ap_dex_field_ref), offsetof(struct ap_dex_field_ref, field_idx));
-	dex_csr_build(dex, &dex->refs_by_type, dex->cnt.types, dex->trefs.p, dex->trefs.n,
-		      sizeof(struct ap_dex_type_ref), offsetof(struct ap_dex_type_ref, type_idx));
-	/* method_idx -> its defining method (first class_def wins, as ART) */
-	dex->mdef_of_method = dex_alloc(dex, dex->cnt.methods ? dex->cnt.methods : 1, sizeof(int32_t));
-	if (dex->mdef_of_method && dex->mdefs) {
-		memset(dex->mdef_of_method, 0xff, (size_t)dex->cnt.methods * sizeof(int32_t));
+	switch (which) {
+	case DEX_LK_CALLS:
+		dex_csr_build(dex, &dex->calls_by_callee, dex->cnt.methods, dex->calls.p,
+			      dex->calls.n, sizeof(struct ap_dex_call),
+			      offsetof(struct ap_dex_call, callee));
+		break;
+	case DEX_LK_LOADS:
+		dex_csr_build(dex, &dex->loads_by_string, dex->cnt.strings, dex->sloads.p,
+			      dex->sloads.n, sizeof(struct ap_dex_string_load),
+			      offsetof(struct ap_dex_string_load, string_idx));
+		break;
+	case DEX_LK_FIELDS:
+		dex_csr_build(dex, &dex->refs_by_field, dex->cnt.fields, dex->frefs.p, dex->frefs.n,
+			      sizeof(struct ap_dex_field_ref), offsetof(struct ap_dex_field_ref, field_idx));
+		break;
+	case DEX_LK_TYPES:
+		dex_csr_build(dex, &dex->refs_by_type, dex->cnt.types, dex->trefs.p, dex->trefs.n,
+			      sizeof(struct ap_dex_type_ref), offsetof(struct ap_dex_type_ref, type_idx));
+		break;
+	case DEX_LK_METHODS_BY_CLASS:
+		/* method_ids grouped by class type: a counting sort, so unsorted hostile tables
+		 * work too */
+		if (dex->methods)
+			dex_csr_build(dex, &dex->methods_by_class, dex->cnt.types, dex->methods,
+				      dex->cnt.methods, sizeof(struct ap_dex_method_id),
+				      offsetof(struct ap_dex_method_id, class_idx));
+		break;
+	case DEX_LK_MDEF: {
+		/* method_idx -> its defining method (first class_def wins, as ART) */
+		uint32_t nm = dex->cnt.methods;
+		int32_t *t = dex_alloc(dex, nm ? nm : 1, sizeof(int32_t));
+		if (!t || !dex->mdefs)
+			break;
+		memset(t, 0xff, (size_t)nm * sizeof(int32_t));
 		for (uint32_t i = 0; i < dex->cnt.method_defs; i++) {
 			const struct ap_dex_method *m = &dex->mdefs[i];
-			if (m->method_idx < dex->cnt.methods && dex->mdef_of_method[m->method_idx] < 0 &&
+			if (m->method_idx < nm && t[m->method_idx] < 0 &&
 			    !dex->classes[m->class_def].duplicate)
-				dex->mdef_of_method[m->method_idx] = (int32_t)i;
+				t[m->method_idx] = (int32_t)i;
 		}
+		dex->mdef_of_method = t;
+		break;
+	}
 	}
 }
 
-static const uint32_t *csr_row(const struct dex_csr *c, uint32_t key, size_t *n)
+static void ensure_lookup(const struct ap_dex *cdex, unsigned which)
 {
+	if (cdex->lookups_tried & which)
+		return;
+	/* the model is logically const: filling in a cache changes no answer (see dex_internal.h
+	 * on threads) */
+	struct ap_dex *dex = (struct ap_dex *)cdex;
+	dex->lookups_tried |= which;
+	build_lookup(dex, which);
+}
+
+const struct dex_csr *dex_lookup(const struct ap_dex *dex, unsigned which)
+{
+	ensure_lookup(dex, which);
+	switch (which) {
+	case DEX_LK_CALLS: return &dex->calls_by_callee;
+	case DEX_LK_LOADS: return &dex->loads_by_string;
+	case DEX_LK_FIELDS: return &dex->refs_by_field;
+	case DEX_LK_TYPES: return &dex->refs_by_type;
+	default: return &dex->methods_by_class;
+	}
+}
+
+const int32_t *dex_mdef_of_method(const struct ap_dex *dex)
+{
+	ensure_lookup(dex, DEX_LK_MDEF);
+	return dex->mdef_of_method;
+}
+
+static const uint32_t *csr_row(const struct ap_dex *dex, unsigned which, uint32_t key, size_t *n)
+{
+	const struct dex_csr *c = dex_lookup(dex, which);
 	*n = 0;
 	if (!c->start || key >= c->n_keys)
 		return NULL;
@@ -188,22 +249,22 @@ const struct ap_dex_type_ref *ap_dex_type_refs(const struct ap_dex *dex, size_t 
 
 const uint32_t *ap_dex_calls_to(const struct ap_dex *dex, uint32_t callee, size_t *n)
 {
-	return csr_row(&dex->calls_by_callee, callee, n);
+	return csr_row(dex, DEX_LK_CALLS, callee, n);
 }
 
 const uint32_t *ap_dex_loads_of(const struct ap_dex *dex, uint32_t string_idx, size_t *n)
 {
-	return csr_row(&dex->loads_by_string, string_idx, n);
+	return csr_row(dex, DEX_LK_LOADS, string_idx, n);
 }
 
 const uint32_t *ap_dex_accesses_of(const struct ap_dex *dex, uint32_t field_idx, size_t *n)
 {
-	return csr_row(&dex->refs_by_field, field_idx, n);
+	return csr_row(dex, DEX_LK_FIELDS, field_idx, n);
 }
 
 const uint32_t *ap_dex_refs_to_type(const struct ap_dex *dex, uint32_t type_idx, size_t *n)
 {
-	return csr_row(&dex->refs_by_type, type_idx, n);
+	return csr_row(dex, DEX_LK_TYPES, type_idx, n);
 }
 
 size_t ap_dex_calls_to_named(const struct ap_dex *dex, const char *class_descriptor,

@@ -10,10 +10,14 @@
 #include "ap_err.h"
 #include "ap_limits.h"
 
+/* 8 bytes a string: pure ASCII ones (almost all) are borrowed from the file, where they are
+ * NUL-terminated already; the rest are decoded once into dex->decoded. */
 struct dex_str {
-	const char *s; /* NUL-terminated; borrowed from the file (pure ASCII) or decoded in the arena */
-	uint32_t len;
+	uint32_t off; /* into dex->buf, or into dex->decoded when len has DEX_STR_DECODED; */
+	uint32_t len; /* DEX_STR_BAD when unreadable */
 };
+#define DEX_STR_DECODED 0x80000000u
+#define DEX_STR_BAD 0xffffffffu
 
 struct dex_csr { /* compressed rows: items of key k are idx[start[k] .. start[k+1]) */
 	uint32_t *start; /* n_keys + 1 */
@@ -42,6 +46,7 @@ struct ap_dex {
 	struct ap_dex_counts cnt;
 
 	struct dex_str *strings;
+	struct dex_vec decoded;   /* UTF-8 of the strings that are not pure ASCII, NUL after each */
 	uint32_t *sorted_strings; /* NULL when string_ids are sorted */
 	uint32_t *types;          /* descriptor string idx */
 	bool types_sorted;
@@ -57,6 +62,8 @@ struct ap_dex {
 	struct dex_csr methods_by_class;
 
 	struct dex_vec calls, sloads, frefs, trefs;
+	/* lookup tables, built on first query (see dex_lookup) */
+	unsigned lookups_tried;   /* DEX_LK_* */
 	struct dex_csr calls_by_callee, loads_by_string, refs_by_field, refs_by_type;
 	uint64_t units_budget;   /* code units we are still willing to decode */
 	bool budget_spent;
@@ -66,12 +73,13 @@ struct ap_dex {
 void dex_anom(struct ap_dex *dex, uint64_t off, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void *dex_alloc(struct ap_dex *dex, size_t count, size_t size);
-/* Makes room for one more item; the caller stores it at v->p[v->n++]. False when the cap is hit. */
-bool dex_vec_grow(struct ap_dex *dex, struct dex_vec *v);
+/* Makes room for extra more items; the caller stores them at v->p[v->n...]. False when the cap
+ * is hit. */
+bool dex_vec_reserve(struct ap_dex *dex, struct dex_vec *v, size_t extra);
 void dex_vec_shrink(struct ap_dex *dex, struct dex_vec *v);
 static inline bool dex_vec_room(struct ap_dex *dex, struct dex_vec *v)
 {
-	return v->n < v->cap || dex_vec_grow(dex, v);
+	return v->n < v->cap || dex_vec_reserve(dex, v, 1);
 }
 
 /* dex_opcodes.c */
@@ -93,7 +101,6 @@ void dex_read_strings(struct ap_dex *dex);
 
 /* dex_ids.c */
 void dex_read_ids(struct ap_dex *dex);
-void dex_build_method_lookup(struct ap_dex *dex);
 const uint32_t *dex_type_list(struct ap_dex *dex, uint32_t off, uint32_t *count);
 
 /* dex_class.c */
@@ -104,7 +111,18 @@ void dex_read_code(struct ap_dex *dex, struct ap_dex_method *m);
 
 /* dex_index.c */
 void dex_index_method(struct ap_dex *dex, struct ap_dex_method *m, const uint8_t *insns);
-void dex_build_lookups(struct ap_dex *dex);
+/* The lookup tables are built on first query, not at open: a caller that only walks the arrays
+ * (the CLI, the dexdump check) never pays for them. This is why an ap_dex must not be queried
+ * from two threads at once (apkpriv's batch forks instead). */
+enum {
+	DEX_LK_CALLS = 1, DEX_LK_LOADS = 2, DEX_LK_FIELDS = 4, DEX_LK_TYPES = 8,
+	DEX_LK_METHODS_BY_CLASS = 16, DEX_LK_MDEF = 32,
+};
+/* The CSR table DEX_LK_CALLS..DEX_LK_METHODS_BY_CLASS, built now if it was not yet (start is
+ * NULL when the cap was hit). */
+const struct dex_csr *dex_lookup(const struct ap_dex *dex, unsigned which);
+/* method idx -> method def idx (-1 none), or NULL when the cap was hit. */
+const int32_t *dex_mdef_of_method(const struct ap_dex *dex);
 void dex_csr_build(struct ap_dex *dex, struct dex_csr *csr, uint32_t n_keys, const void *items,
 		   size_t n_items, size_t stride, size_t key_off);
 

@@ -39,27 +39,30 @@ void *dex_alloc(struct ap_dex *dex, size_t count, size_t size)
 	return p;
 }
 
-bool dex_vec_grow(struct ap_dex *dex, struct dex_vec *v)
+bool dex_vec_reserve(struct ap_dex *dex, struct dex_vec *v, size_t extra)
 {
-	if (v->n == v->cap) {
-		/* start near the expected size (v->hint items per KiB of DEX, measured on the
-		 * corpus) so that large files rarely regrow; dex_vec_shrink trims the rest */
-		size_t first = dex->len / 1024 * v->hint;
-		size_t ncap = v->cap ? v->cap * 2 : (first > 256 ? first : 256);
-		size_t grow = (ncap - v->cap) * v->elsz;
-		if (dex->arena->used + dex->vec_bytes + grow > dex->mem_cap) {
-			limit_hit(dex);
-			return false;
-		}
-		void *p = realloc(v->p, ncap * v->elsz);
-		if (!p) {
-			limit_hit(dex);
-			return false;
-		}
-		v->p = p;
-		v->cap = ncap;
-		dex->vec_bytes += grow;
+	if (extra <= v->cap - v->n)
+		return true;
+	/* start near the expected size (v->hint items per KiB of DEX, measured on the corpus) so
+	 * that large files rarely regrow; dex_vec_shrink trims the rest */
+	size_t first = dex->len / 1024 * v->hint;
+	size_t ncap = v->cap ? v->cap * 2 : (first > 256 ? first : 256);
+	if (ncap - v->n < extra)
+		ncap = v->n + extra;
+	size_t spent = dex->arena->used + dex->vec_bytes;
+	size_t room = spent < dex->mem_cap ? dex->mem_cap - spent : 0;
+	if (extra > room / v->elsz || (ncap - v->cap) * v->elsz > room) {
+		limit_hit(dex);
+		return false;
 	}
+	void *p = realloc(v->p, ncap * v->elsz);
+	if (!p) {
+		limit_hit(dex);
+		return false;
+	}
+	v->p = p;
+	dex->vec_bytes += (ncap - v->cap) * v->elsz;
+	v->cap = ncap;
 	return true;
 }
 
@@ -106,10 +109,12 @@ int ap_dex_open_ex(const uint8_t *buf, size_t len, const char *name, struct ap_a
 	dex->sloads.elsz = sizeof(struct ap_dex_string_load);
 	dex->frefs.elsz = sizeof(struct ap_dex_field_ref);
 	dex->trefs.elsz = sizeof(struct ap_dex_type_ref);
+	dex->decoded.elsz = 1;
 	dex->calls.hint = 24;  /* corpus: 19-21 call sites per KiB */
 	dex->frefs.hint = 24;  /* 21-22 */
 	dex->sloads.hint = 4;  /* 3 */
 	dex->trefs.hint = 4;   /* 3.5 */
+	dex->decoded.hint = 0; /* most files have few non-ASCII strings: start small */
 	/* a hostile file can point every method at one huge code item: decode at most a few times
 	 * the code units the file can hold */
 	dex->units_budget = (uint64_t)AP_MAX_DEX_DECODE_FACTOR * (len / 2) + 65536;
@@ -129,8 +134,6 @@ int ap_dex_open_ex(const uint8_t *buf, size_t len, const char *name, struct ap_a
 	dex_vec_shrink(dex, &dex->sloads);
 	dex_vec_shrink(dex, &dex->frefs);
 	dex_vec_shrink(dex, &dex->trefs);
-	dex_build_method_lookup(dex);
-	dex_build_lookups(dex);
 	dex->cnt.calls = (uint32_t)dex->calls.n;
 	dex->cnt.string_loads = (uint32_t)dex->sloads.n;
 	dex->cnt.field_refs = (uint32_t)dex->frefs.n;
@@ -147,6 +150,7 @@ void ap_dex_close(struct ap_dex *dex)
 	free(dex->sloads.p);
 	free(dex->frefs.p);
 	free(dex->trefs.p);
+	free(dex->decoded.p);
 	ap_arena_free(dex->arena);
 	free(dex->name);
 	free(dex);

@@ -59,20 +59,63 @@ static size_t mutf8_decode(const uint8_t *p, size_t n, char *dst, bool *bad)
 	return o;
 }
 
-static int str_cmp(const struct dex_str *a, const struct dex_str *b)
+/* String i as (pointer, length), or NULL when unreadable. */
+static const char *str_at(const struct ap_dex *dex, uint32_t i, uint32_t *len)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int r = memcmp(a->s, b->s, n);
-	if (r)
-		return r;
-	return a->len < b->len ? -1 : a->len > b->len;
+	const struct dex_str *e = &dex->strings[i];
+	if (e->len == DEX_STR_BAD)
+		return NULL;
+	*len = e->len & ~DEX_STR_DECODED;
+	if (e->len & DEX_STR_DECODED)
+		return (const char *)dex->decoded.p + e->off;
+	return (const char *)dex->buf + e->off;
 }
 
-static const struct dex_str *g_sort_strings; /* qsort has no context argument in C11 */
+static int mem_cmp(const char *a, uint32_t na, const char *b, uint32_t nb)
+{
+	int r = memcmp(a, b, na < nb ? na : nb);
+	if (r)
+		return r;
+	return na < nb ? -1 : na > nb;
+}
+
+/* Compares strings i and j; unreadable ones are never compared (callers skip them). */
+static int str_cmp(const struct ap_dex *dex, uint32_t i, uint32_t j)
+{
+	uint32_t na = 0, nb = 0;
+	const char *a = str_at(dex, i, &na), *b = str_at(dex, j, &nb);
+	return mem_cmp(a, na, b, nb);
+}
+
+static const struct ap_dex *g_sort_dex; /* qsort has no context argument in C11 */
 
 static int idx_cmp(const void *x, const void *y)
 {
-	return str_cmp(&g_sort_strings[*(const uint32_t *)x], &g_sort_strings[*(const uint32_t *)y]);
+	return str_cmp(g_sort_dex, *(const uint32_t *)x, *(const uint32_t *)y);
+}
+
+/* The general path: up to the NUL terminator (bounded by 3 bytes per UTF-16 unit), decoded into
+ * dex->decoded. Returns how many problems it has (no terminator, malformed MUTF-8); it is kept
+ * all the same unless the cap is hit. */
+static uint32_t decode_string(struct ap_dex *dex, uint32_t i, size_t start, uint32_t utf16_size)
+{
+	uint64_t maxb = (uint64_t)utf16_size * 3 + 1;
+	size_t avail = dex->len - start;
+	size_t scan = maxb < avail ? (size_t)maxb : avail;
+	const uint8_t *z = memchr(dex->buf + start, 0, scan);
+	size_t nb = z ? (size_t)(z - (dex->buf + start)) : scan;
+	uint32_t problems = z ? 0 : 1;
+	struct dex_vec *v = &dex->decoded;
+	if (v->n > UINT32_MAX || !dex_vec_reserve(dex, v, 2 * nb + 1))
+		return problems;
+	bool bad = false;
+	char *dst = (char *)v->p + v->n;
+	size_t o = mutf8_decode(dex->buf + start, nb, dst, &bad);
+	dst[o] = 0;
+	dex->strings[i].off = (uint32_t)v->n;
+	dex->strings[i].len = (uint32_t)o | DEX_STR_DECODED;
+	v->n += o + 1;
+	return problems + bad;
 }
 
 void dex_read_strings(struct ap_dex *dex)
@@ -85,61 +128,46 @@ void dex_read_strings(struct ap_dex *dex)
 	const uint8_t *buf = dex->buf;
 	size_t len = dex->len;
 	uint32_t bad_off = 0, n_bad = 0;
-	bool sorted = true;
+	bool sorted = true, prev_ok = false;
 	for (uint32_t i = 0; i < n; i++) {
 		bool ok = true;
 		uint32_t off = ap_rd_u32le(buf, len, h->string_ids_off + (size_t)i * 4, &ok);
 		struct ap_cur c = ap_cur_make(buf, len);
 		ap_cur_seek(&c, off);
 		uint32_t utf16_size = ap_cur_uleb128(&c);
-		if (!c.ok) {
+		size_t start = c.off;
+		dex->strings[i].len = DEX_STR_BAD;
+		if (!c.ok || start > UINT32_MAX) {
 			if (!n_bad++)
 				bad_off = off;
-			dex->strings[i].s = NULL;
+			prev_ok = false;
 			continue;
 		}
-		size_t start = c.off;
 		/* ASCII fast path: utf16_size bytes of 01..7f followed by the NUL terminator */
-		size_t j = start, end = len;
-		if (utf16_size <= len - start) {
+		size_t j = start;
+		if (utf16_size < len - start) {
 			size_t lim = start + utf16_size;
 			while (j < lim && buf[j] - 1u < 0x7fu)
 				j++;
-			if (j == lim && j < end && buf[j] == 0) {
-				dex->strings[i].s = (const char *)buf + start;
-				dex->strings[i].len = utf16_size;
-				goto check_order;
-			}
 		}
-		/* general path: up to the NUL terminator (bounded by 3 bytes per UTF-16 unit) */
-		{
-			uint64_t maxb = (uint64_t)utf16_size * 3 + 1;
-			size_t avail = len - start;
-			size_t scan = maxb < avail ? (size_t)maxb : avail;
-			const uint8_t *z = memchr(buf + start, 0, scan);
-			size_t nb = z ? (size_t)(z - (buf + start)) : scan;
-			if (!z) {
-				if (!n_bad++)
-					bad_off = off;
-			}
-			char *dst = dex_alloc(dex, 2 * nb + 1, 1);
-			if (!dst) {
-				dex->strings[i].s = NULL;
-				continue;
-			}
-			bool bad = false;
-			size_t o = mutf8_decode(buf + start, nb, dst, &bad);
-			dst[o] = 0;
-			dex->strings[i].s = dst;
-			dex->strings[i].len = (uint32_t)o;
-			if (bad && !n_bad++)
+		if (utf16_size < len - start && j == start + utf16_size && buf[j] == 0) {
+			dex->strings[i].off = (uint32_t)start;
+			dex->strings[i].len = utf16_size;
+		} else {
+			uint32_t p = decode_string(dex, i, start, utf16_size);
+			if (p && !n_bad)
 				bad_off = off;
+			n_bad += p;
 		}
-check_order:
-		if (sorted && i > 0 && dex->strings[i - 1].s &&
-		    str_cmp(&dex->strings[i - 1], &dex->strings[i]) >= 0)
+		if (dex->strings[i].len == DEX_STR_BAD) {
+			prev_ok = false;
+			continue;
+		}
+		if (sorted && prev_ok && str_cmp(dex, i - 1, i) >= 0)
 			sorted = false;
+		prev_ok = true;
 	}
+	dex_vec_shrink(dex, &dex->decoded);
 	dex->cnt.strings = n;
 	if (n_bad)
 		dex_anom(dex, bad_off, AP_ERR_FORMAT,
@@ -150,9 +178,9 @@ check_order:
 		if (dex->sorted_strings) {
 			uint32_t k = 0;
 			for (uint32_t i = 0; i < n; i++)
-				if (dex->strings[i].s)
+				if (dex->strings[i].len != DEX_STR_BAD)
 					dex->sorted_strings[k++] = i;
-			g_sort_strings = dex->strings;
+			g_sort_dex = dex;
 			qsort(dex->sorted_strings, k, sizeof(uint32_t), idx_cmp);
 			for (uint32_t i = k; i < n; i++)
 				dex->sorted_strings[i] = AP_DEX_NO_INDEX;
@@ -162,23 +190,25 @@ check_order:
 
 const char *ap_dex_string(const struct ap_dex *dex, uint32_t idx)
 {
+	uint32_t n;
 	if (!dex->strings || idx >= dex->cnt.strings)
 		return NULL;
-	return dex->strings[idx].s;
+	return str_at(dex, idx, &n);
 }
 
 size_t ap_dex_string_len(const struct ap_dex *dex, uint32_t idx)
 {
-	if (!dex->strings || idx >= dex->cnt.strings || !dex->strings[idx].s)
+	uint32_t n = 0;
+	if (!dex->strings || idx >= dex->cnt.strings || !str_at(dex, idx, &n))
 		return 0;
-	return dex->strings[idx].len;
+	return n;
 }
 
 int64_t ap_dex_find_string(const struct ap_dex *dex, const char *s)
 {
-	struct dex_str key = {s, (uint32_t)strlen(s)};
+	size_t slen = strlen(s);
 	uint32_t n = dex->cnt.strings;
-	if (!dex->strings || !n)
+	if (!dex->strings || !n || slen > UINT32_MAX)
 		return -1;
 	if (dex->sorted_strings) {
 		while (n && dex->sorted_strings[n - 1] == AP_DEX_NO_INDEX)
@@ -188,8 +218,9 @@ int64_t ap_dex_find_string(const struct ap_dex *dex, const char *s)
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		uint32_t idx = dex->sorted_strings ? dex->sorted_strings[mid] : mid;
-		const struct dex_str *e = &dex->strings[idx];
-		int r = e->s ? str_cmp(e, &key) : -1;
+		uint32_t elen = 0;
+		const char *e = str_at(dex, idx, &elen);
+		int r = e ? mem_cmp(e, elen, s, (uint32_t)slen) : -1;
 		if (r == 0)
 			return idx;
 		if (r < 0)
@@ -206,5 +237,5 @@ void ap_dex_add_string_escaped(const struct ap_dex *dex, uint32_t idx, struct ap
 	if (!s)
 		ap_buf_addf(b, "<bad string %u>", idx);
 	else
-		ap_buf_add_escaped(b, s, dex->strings[idx].len, 0);
+		ap_buf_add_escaped(b, s, ap_dex_string_len(dex, idx), 0);
 }
