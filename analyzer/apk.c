@@ -15,7 +15,8 @@
 #include <string.h>
 #include <zlib.h>
 
-enum { CK_DUP = 21, CK_DEX_GAP = 22, CK_NOZIP = 23 };
+/* check ids for apk_anom; CK_DEX_CAP is recorded once, so it is not counted (>= 32) */
+enum { CK_DUP = 21, CK_DEX_GAP = 22, CK_NOZIP = 23, CK_DEX_CAP = 32 };
 
 const char *ap_input_kind_name(enum ap_input_kind k)
 {
@@ -80,7 +81,8 @@ static unsigned long classes_n(const char *name)
 	const char *p = name + 7;
 	if (strcmp(p, ".dex") == 0)
 		return 1;
-	if (*p < '2' || *p > '9')
+	/* a leading zero never names a DEX ART loads; classes10.dex and up do */
+	if (*p < '1' || *p > '9')
 		return 0;
 	unsigned long n = 0;
 	int digits = 0;
@@ -165,22 +167,31 @@ static int order_dex(struct ap_apk *apk, struct ord *o)
 	if (!apk->dex)
 		return AP_ERR_NOMEM;
 	unsigned long expect = 1;
+	size_t over = 0; /* root DEX files ART loads but past AP_MAX_DEX_FILES */
+	const struct ap_apk_entry *first_over = NULL;
 	for (size_t j = 0; j < k; j++) {
 		struct ap_apk_entry *e = &apk->entries[o[j].i];
-		if (o[j].n == expect && !e->duplicate && apk->n_dex < AP_MAX_DEX_FILES) {
+		if (o[j].n == expect && !e->duplicate) {
 			e->kind = AP_ENTRY_DEX;
-			e->dex_order = (int)apk->n_dex;
-			apk->dex[apk->n_dex++] = (int)o[j].i;
 			expect++;
+			if (apk->n_dex < AP_MAX_DEX_FILES) {
+				e->dex_order = (int)apk->n_dex;
+				apk->dex[apk->n_dex++] = (int)o[j].i;
+			} else if (!over++) {
+				first_over = e; /* listed as DEX, not analysed */
+			}
 			continue;
 		}
 		e->kind = AP_ENTRY_EMBEDDED;
 		if (!e->duplicate)
-			apk_anom(apk, CK_DEX_GAP, e->name, e->local_offset,
-				 apk->n_dex >= AP_MAX_DEX_FILES ? AP_ERR_LIMIT : AP_ERR_TAMPER,
+			apk_anom(apk, CK_DEX_GAP, e->name, e->local_offset, AP_ERR_TAMPER,
 				 "root DEX that ART does not load (classes%s.dex is missing); reported "
 				 "as hidden code", expect == 1 ? "" : "N");
 	}
+	if (over)
+		apk_anom(apk, CK_DEX_CAP, first_over->name, first_over->local_offset, AP_ERR_LIMIT,
+			 "%zu root DEX files past the cap of %u (AP_MAX_DEX_FILES), from this one on: "
+			 "listed, not analysed", over, AP_MAX_DEX_FILES);
 	return AP_OK;
 }
 

@@ -1,6 +1,7 @@
-/* Reading one entry's bytes: the bounded copy and the bounded raw inflater (zlib). The declared
- * uncompressed size can lie, so it is only a first guess for the buffer, which then grows up to
- * the cap; one byte past the cap tells "exactly at the cap" from "a zip bomb". */
+/* Reading one entry's bytes: the bounded copy and the bounded raw inflater (zlib). The cap of a
+ * read depends on the entry's kind (docs/limits.md). The declared uncompressed size can lie, so it
+ * is only a first guess for the buffer, which then grows up to the cap; one byte past the cap
+ * tells "exactly at the cap" from "a zip bomb". */
 #include "apk_int.h"
 
 #include "ap_cursor.h"
@@ -148,6 +149,33 @@ static size_t entry_src(const struct ap_apk *apk, const struct ap_apk_entry *e,
 	return (size_t)e->comp_size;
 }
 
+/* The cap of one read and its name: what the entry is bounds it first (no parser reads more of
+ * a DEX than AP_MAX_DEX_BYTES, so the container never inflates more), then the caller's per-entry
+ * cap, then what is left of the per-APK budget. The smallest wins. */
+static uint64_t read_cap(const struct ap_apk *apk, const struct ap_apk_entry *e, const char **name)
+{
+	uint64_t cap;
+	switch (e->kind) {
+	case AP_ENTRY_MANIFEST: *name = "AP_MAX_AXML_BYTES"; cap = AP_MAX_AXML_BYTES; break;
+	case AP_ENTRY_ARSC: *name = "AP_MAX_ARSC_BYTES"; cap = AP_MAX_ARSC_BYTES; break;
+	case AP_ENTRY_DEX: *name = "AP_MAX_DEX_BYTES"; cap = AP_MAX_DEX_BYTES; break;
+	case AP_ENTRY_NATIVE: *name = "AP_MAX_ELF_BYTES"; cap = AP_MAX_ELF_BYTES; break;
+	default: *name = "AP_MAX_ENTRY_INFLATED"; cap = AP_MAX_ENTRY_INFLATED; break;
+	}
+	if (apk->max_entry_inflated < cap) {
+		cap = apk->max_entry_inflated;
+		*name = "AP_MAX_ENTRY_INFLATED";
+	}
+	uint64_t left = apk->max_apk_inflated > apk->inflated_total
+				? apk->max_apk_inflated - apk->inflated_total
+				: 0;
+	if (left < cap) {
+		cap = left;
+		*name = "AP_MAX_APK_INFLATED (what is left of it)";
+	}
+	return cap;
+}
+
 int ap_apk_read(struct ap_apk *apk, size_t i, uint8_t **out, size_t *len)
 {
 	*out = NULL;
@@ -155,11 +183,8 @@ int ap_apk_read(struct ap_apk *apk, size_t i, uint8_t **out, size_t *len)
 	if (!apk || i >= apk->n_entries)
 		return AP_ERR_RANGE;
 	const struct ap_apk_entry *e = &apk->entries[i];
-	uint64_t left = apk->max_apk_inflated > apk->inflated_total
-				? apk->max_apk_inflated - apk->inflated_total
-				: 0;
-	uint64_t cap = apk->max_entry_inflated < left ? apk->max_entry_inflated : left;
-	bool apk_cap = left < apk->max_entry_inflated;
+	const char *cap_name;
+	uint64_t cap = read_cap(apk, e, &cap_name);
 	const uint8_t *src;
 	bool cut;
 	size_t n = entry_src(apk, e, &src, &cut);
@@ -195,9 +220,8 @@ int ap_apk_read(struct ap_apk *apk, size_t i, uint8_t **out, size_t *len)
 
 	if (err == AP_ERR_LIMIT)
 		apk_anom(apk, CK_LIMIT, e->name, e->data_offset, AP_ERR_LIMIT,
-			 "entry inflates past the %s cap of %llu bytes (declared %llu); kept the "
-			 "first %zu", apk_cap ? "per-APK" : "per-entry", (unsigned long long)cap,
-			 (unsigned long long)e->size, blen);
+			 "entry holds more than %s, %llu bytes (declared %llu); kept the first %zu",
+			 cap_name, (unsigned long long)cap, (unsigned long long)e->size, blen);
 	else if (err == AP_ERR_TRUNCATED)
 		apk_anom(apk, CK_TRUNC, e->name, e->data_offset, AP_ERR_TRUNCATED,
 			 "entry data cut short by the end of the file; kept %zu bytes", blen);

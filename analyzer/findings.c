@@ -104,6 +104,24 @@ static struct ap_finding *add(struct fl *f, const char *id, bool escalated, cons
 	return x;
 }
 
+/* Past AP_MAX_FINDINGS: one anomaly, and the report says it is partial (the kept findings are
+ * the first ones in rule order). */
+static void mark_dropped(struct ap_scan *s, size_t dropped)
+{
+	struct ap_report *r = s->r;
+	ap_anom_add(s->an, "scan", r->path, AP_OFFSET_NONE, AP_ERR_LIMIT,
+		    "%zu findings past the cap of %u (AP_MAX_FINDINGS) were dropped", dropped,
+		    AP_MAX_FINDINGS);
+	struct ap_buf b = AP_BUF_INIT;
+	ap_buf_addf(&b, "%s%s%zu findings past AP_MAX_FINDINGS dropped",
+		    s->partial_reason ? s->partial_reason : "", s->partial_reason ? "; " : "", dropped);
+	char *why = b.data ? ap_arena_strdup(s->arena, b.data) : NULL;
+	ap_buf_free(&b);
+	r->partial = true;
+	if (why)
+		r->partial_reason = s->partial_reason = why;
+}
+
 static const struct ap_scan_cat *cat_of(const struct ap_scan *s, const char *id,
 					const struct ap_kb_category **out)
 {
@@ -576,8 +594,7 @@ int ap_scan_findings(struct ap_scan *s)
 			r->n_rules = f.n_rules;
 	}
 	if (f.dropped)
-		ap_anom_add(s->an, "scan", r->path, AP_OFFSET_NONE, AP_ERR_LIMIT,
-			    "%zu findings past the cap of %u were dropped", f.dropped, AP_MAX_FINDINGS);
+		mark_dropped(s, f.dropped);
 	free(f.v);
 	free(f.rules);
 	ap_buf_free(&f.msg);

@@ -7,8 +7,8 @@
 /* container (zip) */
 #define AP_MAX_ZIP_ENTRIES          65536u                /* central directory records read */
 #define AP_MAX_ENTRY_NAME           4096u                 /* bytes in one entry name */
-#define AP_MAX_ENTRY_INFLATED       (512ull << 20)        /* bytes inflated for one entry */
-#define AP_MAX_APK_INFLATED         (2048ull << 20)       /* bytes inflated for one APK, all entries */
+#define AP_MAX_ENTRY_INFLATED       (256ull << 20)        /* bytes inflated for one entry of any kind */
+#define AP_MAX_APK_INFLATED         (1024ull << 20)       /* bytes inflated for one APK, all entries */
 #define AP_MAX_INPUT_FILE           (4096ull << 20)       /* size of the file given on the command line */
 #define AP_MAX_EMBEDDED_DEPTH       2u                    /* APK in JAR in APK ... */
 
@@ -24,12 +24,15 @@
 #define AP_MAX_ARSC_REF_HOPS        8u                    /* @ref -> @ref chain followed */
 
 /* dex */
-#define AP_MAX_DEX_BYTES            (512u << 20)
+#define AP_MAX_DEX_BYTES            (64u << 20)           /* one DEX; also what the container inflates */
 #define AP_MAX_DEX_FILES            256u                  /* classes*.dex plus embedded */
 #define AP_MAX_DEX_IDS              (1u << 24)            /* any *_ids_size */
-#define AP_MAX_DEX_CLASSES          (1u << 22)
+#define AP_MAX_DEX_CLASSES          (1u << 16)            /* class_defs: ART needs a distinct 16-bit type each */
 #define AP_MAX_CODE_UNITS           (1u << 22)            /* insns_size of one method */
-#define AP_MAX_INSNS_PER_METHOD     (1u << 21)
+/* Instructions walked in one method. An instruction is at least one code unit, so a walk over one
+ * method takes at most insns_size <= AP_MAX_CODE_UNITS steps: merged into that cap (a separate,
+ * smaller value could only cut a walk short without an anomaly). */
+#define AP_MAX_INSNS_PER_METHOD     AP_MAX_CODE_UNITS
 #define AP_MAX_DEX_ARENA_FACTOR     4u                    /* arena cap = factor * dex size + 16 MiB */
 #define AP_MAX_DEX_DECODE_FACTOR    4u                    /* code units decoded <= factor * units the file holds */
 #define AP_MAX_DEX_VALUE_DEPTH      16u                   /* nested encoded arrays/annotations */
