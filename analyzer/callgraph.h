@@ -1,4 +1,6 @@
-/* Reachability (issue 6): a call graph over every DEX of an APK (callgraph.c), the entry points
+/* Reachability (issue 6): a call graph over every DEX of an APK (callgraph.c builds it from
+ * callgraph_map.c's hash map and callgraph_edges.c's per-method edges; callgraph_hier.c answers
+ * questions about it; callgraph_int.h is their shared internals), the entry points
  * Android calls (entries.c), breadth-first reachability per entry kind with one shortest path per
  * method (reach.c), and the rules that need it (findings_reach.c). docs/reachability.md explains
  * the model, what it over- and under-approximates, and its cost. */
@@ -73,8 +75,13 @@ struct ap_cg_entry {
 	size_t n_actions;
 };
 
-struct cg_strmap;
-struct cg_u64map;
+/* u64 key -> u32 id, open addressing (callgraph_map.c); AP_CG_NONE marks an empty slot. */
+struct cg_map {
+	uint64_t *keys;
+	uint32_t *vals;
+	size_t cap, n;
+};
+struct cg_chunk;
 
 /* The graph and, after ap_cg_solve, the reachability answers. Read-only after solving. */
 struct ap_cg {
@@ -83,16 +90,17 @@ struct ap_cg {
 	struct ap_anomalies *an;
 
 	struct ap_cg_class *classes; size_t n_classes, cap_classes;
-	char **sigs; size_t n_sigs, cap_sigs;       /* sub-signatures, malloc'd */
+	char **sigs; size_t n_sigs, cap_sigs;       /* sub-signatures, in chunks */
+	struct cg_chunk *chunks; char *chunk_at; size_t chunk_left; /* owned strings */
 	struct ap_cg_node *nodes; size_t n_nodes, cap_nodes;
 	struct ap_cg_edge *edges; size_t n_edges, cap_edges;
 	uint32_t *kids; size_t n_kids;
 	uint32_t *set_first, *set_n; size_t n_sets, cap_sets; /* CHA target sets into set_nodes */
 	uint32_t *set_nodes; size_t n_set_nodes, cap_set_nodes;
 
-	struct cg_strmap *class_map, *sig_map;
-	struct cg_u64map *method_map; /* (class, sig) -> node */
-	struct cg_u64map *set_map;    /* (class, sig) -> target set */
+	struct cg_map class_map, sig_map; /* string hash -> class id / sub-signature id */
+	struct cg_map method_map;     /* (class, sig) -> node */
+	struct cg_map set_map;        /* (class, sig) -> target set */
 	uint32_t **type_gid;          /* per dex: type_idx -> class id */
 	uint64_t **mid;               /* per dex: method_idx -> class id << 32 | sig id */
 
@@ -111,7 +119,7 @@ struct ap_cg {
 	double build_ms, solve_ms;
 };
 
-/* ---- callgraph.c ------------------------------------------------------------------------- */
+/* ---- callgraph.c, callgraph_hier.c ----------------------------------------------------------- */
 
 /* Builds the graph over dexes (ART order: classes.dex, classes2.dex, ...). Borrows the dexes:
  * they must outlive cg. AP_OK, AP_ERR_NOMEM, or AP_ERR_LIMIT (anomaly; a partial graph is still
@@ -132,6 +140,8 @@ const char *ap_cg_node_name(const struct ap_cg *cg, uint32_t node); /* "onCreate
 /* True when class id c is desc or inherits from it (superclasses and interfaces, through
  * framework classes by name). Bounded by AP_MAX_DEX_HIER_DEPTH. */
 bool ap_cg_is_a(const struct ap_cg *cg, uint32_t c, const char *desc);
+/* The same with the ancestor as a class id (ap_cg_class_id), for loops over many classes. */
+bool ap_cg_is_a_id(const struct ap_cg *cg, uint32_t c, uint32_t target);
 /* The node implementing name (any proto when sig is NULL) for an object of class c: c's own
  * method or the nearest superclass's. AP_CG_NONE when the framework provides it. */
 uint32_t ap_cg_lookup(const struct ap_cg *cg, uint32_t c, const char *name, const char *sig);

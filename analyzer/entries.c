@@ -3,7 +3,7 @@
  * framework (WorkManager workers, fragments, XML onClick handlers). Each has a kind: startup
  * (before the user can act: Application, providers, the launcher up to onResume), background
  * (services, receivers, workers) or ui (everything the user triggers). */
-#include "callgraph.h"
+#include "callgraph_int.h"
 
 #include "manifest/manifest.h"
 #include "report_model.h"
@@ -37,17 +37,7 @@ static int add_entry(struct ap_cg *cg, uint32_t node, unsigned kind, const char 
 static bool name_in(const char *list, const char *sig)
 {
 	const char *paren = strchr(sig, '(');
-	size_t nl = paren ? (size_t)(paren - sig) : strlen(sig);
-	for (const char *p = list; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n == nl && memcmp(p, sig, n) == 0)
-			return true;
-		if (!bar)
-			break;
-		p = bar + 1;
-	}
-	return false;
+	return ap_cg_name_in(list, sig, paren ? (size_t)(paren - sig) : strlen(sig));
 }
 
 static bool on_method(const char *sig)
@@ -212,19 +202,24 @@ static int manifest_entries(struct ap_cg *cg, const struct ap_manifest *mf)
 static int hierarchy_components(struct ap_cg *cg)
 {
 	int err = AP_OK;
+	uint32_t app = ap_cg_class_id(cg, "Landroid/app/Application;");
+	uint32_t act = ap_cg_class_id(cg, "Landroid/app/Activity;");
+	uint32_t svc = ap_cg_class_id(cg, "Landroid/app/Service;");
+	uint32_t rcv = ap_cg_class_id(cg, "Landroid/content/BroadcastReceiver;");
+	uint32_t prv = ap_cg_class_id(cg, "Landroid/content/ContentProvider;");
 	for (uint32_t c = 0; c < cg->n_classes && !err; c++) {
 		if (cg->classes[c].dex == AP_CG_NONE)
 			continue;
-		if (ap_cg_is_a(cg, c, "Landroid/app/Application;"))
+		if (ap_cg_is_a_id(cg, c, app))
 			err = add_methods(cg, c, PICK_LIST, APP_STARTUP, AP_REACH_STARTUP,
 					  "application", NULL, 0);
-		else if (ap_cg_is_a(cg, c, "Landroid/app/Activity;"))
+		else if (ap_cg_is_a_id(cg, c, act))
 			err = activity_entries(cg, c, false);
-		else if (ap_cg_is_a(cg, c, "Landroid/app/Service;"))
+		else if (ap_cg_is_a_id(cg, c, svc))
 			err = component_entries(cg, c, AP_COMP_SERVICE, false, NULL);
-		else if (ap_cg_is_a(cg, c, "Landroid/content/BroadcastReceiver;"))
+		else if (ap_cg_is_a_id(cg, c, rcv))
 			err = component_entries(cg, c, AP_COMP_RECEIVER, false, NULL);
-		else if (ap_cg_is_a(cg, c, "Landroid/content/ContentProvider;"))
+		else if (ap_cg_is_a_id(cg, c, prv))
 			err = component_entries(cg, c, AP_COMP_PROVIDER, false, NULL);
 	}
 	return err;
@@ -239,20 +234,26 @@ static int framework_entries(struct ap_cg *cg)
 						"Landroidx/fragment/app/Fragment;",
 						"Landroid/support/v4/app/Fragment;"};
 	int err = AP_OK;
+	uint32_t worker_ids[2], frag_ids[3];
+	for (size_t i = 0; i < 2; i++)
+		worker_ids[i] = ap_cg_class_id(cg, workers[i]);
+	for (size_t i = 0; i < 3; i++)
+		frag_ids[i] = ap_cg_class_id(cg, fragments[i]);
+	uint32_t binder = ap_cg_class_id(cg, "Landroid/os/Binder;");
 	for (uint32_t c = 0; c < cg->n_classes && !err; c++) {
 		if (cg->classes[c].dex == AP_CG_NONE)
 			continue;
 		for (size_t i = 0; i < sizeof workers / sizeof *workers && !err; i++)
-			if (ap_cg_is_a(cg, c, workers[i]))
+			if (ap_cg_is_a_id(cg, c, worker_ids[i]))
 				err = add_methods(cg, c, PICK_LIST, "doWork|startWork|onStopped",
 						  AP_REACH_BACKGROUND, "worker", NULL, 0);
 		/* a Binder's onTransact runs when another process (or bindService's client)
 		 * calls through an AIDL/Messenger interface */
-		if (!err && cg->classes[c].instantiated && ap_cg_is_a(cg, c, "Landroid/os/Binder;"))
+		if (!err && cg->classes[c].instantiated && ap_cg_is_a_id(cg, c, binder))
 			err = add_methods(cg, c, PICK_LIST, "onTransact", AP_REACH_BACKGROUND,
 					  "binder", NULL, 0);
 		for (size_t i = 0; i < sizeof fragments / sizeof *fragments && !err; i++)
-			if (ap_cg_is_a(cg, c, fragments[i]))
+			if (ap_cg_is_a_id(cg, c, frag_ids[i]))
 				err = add_methods(cg, c, PICK_ON, NULL, AP_REACH_UI, "fragment", NULL,
 						  0);
 	}

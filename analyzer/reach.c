@@ -29,17 +29,47 @@ struct bfs {
 	uint32_t *queue;
 	uint8_t *set_done;
 	size_t head, tail;
+	int k;          /* the search's entry kind (bfs_kind) */
+	bool callbacks; /* follow callback edges */
+	/* what reaching `to` over e from `from` does (queues it when new) */
+	void (*reach)(struct ap_cg *cg, struct bfs *q, uint32_t to, uint32_t from,
+		      const struct ap_cg_edge *e);
 };
 
-static void visit(struct ap_cg *cg, struct bfs *q, int k, uint32_t to, uint32_t from, uint32_t pc,
-		  uint8_t ekind)
+/* Empties the queue breadth first: every edge of a queued node (a CHA or callback set is
+ * expanded once per walk: all its members are queued the first time) goes to q->reach. */
+static void walk(struct ap_cg *cg, struct bfs *q)
 {
+	while (q->head < q->tail) {
+		uint32_t u = q->queue[q->head++];
+		const struct ap_cg_node *n = &cg->nodes[u];
+		for (uint32_t i = 0; i < n->edges_n; i++) {
+			const struct ap_cg_edge *e = &cg->edges[n->edges_first + i];
+			if (e->kind == AP_CGE_CALLBACK && !q->callbacks)
+				continue;
+			if (e->is_set) {
+				if (e->to >= cg->n_sets || q->set_done[e->to])
+					continue;
+				q->set_done[e->to] = 1;
+			}
+			size_t nt;
+			const uint32_t *t = ap_cg_targets(cg, e, &nt);
+			for (size_t j = 0; j < nt; j++)
+				q->reach(cg, q, t[j], u, e);
+		}
+	}
+}
+
+static void visit(struct ap_cg *cg, struct bfs *q, uint32_t to, uint32_t from,
+		  const struct ap_cg_edge *e)
+{
+	int k = q->k;
 	if (cg->dist[k][to] != AP_CG_NONE)
 		return;
 	cg->dist[k][to] = cg->dist[k][from] + 1;
 	cg->parent[k][to] = from;
-	cg->ppc[k][to] = pc;
-	cg->pkind[k][to] = ekind;
+	cg->ppc[k][to] = e->pc;
+	cg->pkind[k][to] = e->kind;
 	cg->entry_of[k][to] = cg->entry_of[k][from];
 	q->queue[q->tail++] = to;
 }
@@ -53,6 +83,9 @@ static void bfs_kind(struct ap_cg *cg, struct bfs *q, int k)
 		cg->dist[k][i] = cg->parent[k][i] = cg->entry_of[k][i] = AP_CG_NONE;
 	memset(q->set_done, 0, cg->n_sets ? cg->n_sets : 1);
 	q->head = q->tail = 0;
+	q->k = k;
+	q->callbacks = bit == AP_REACH_UI;
+	q->reach = visit;
 	for (size_t e = 0; e < cg->n_entries; e++) {
 		const struct ap_cg_entry *en = &cg->entries[e];
 		if (en->kind != bit || cg->dist[k][en->node] != AP_CG_NONE)
@@ -63,25 +96,7 @@ static void bfs_kind(struct ap_cg *cg, struct bfs *q, int k)
 		cg->pkind[k][en->node] = AP_CGE_CALL;
 		q->queue[q->tail++] = en->node;
 	}
-	while (q->head < q->tail) {
-		uint32_t u = q->queue[q->head++];
-		const struct ap_cg_node *n = &cg->nodes[u];
-		for (uint32_t i = 0; i < n->edges_n; i++) {
-			const struct ap_cg_edge *e = &cg->edges[n->edges_first + i];
-			if (e->kind == AP_CGE_CALLBACK && bit != AP_REACH_UI)
-				continue;
-			if (e->is_set) {
-				/* once a set is expanded all its members are queued: skip repeats */
-				if (e->to >= cg->n_sets || q->set_done[e->to])
-					continue;
-				q->set_done[e->to] = 1;
-			}
-			size_t nt;
-			const uint32_t *t = ap_cg_targets(cg, e, &nt);
-			for (size_t j = 0; j < nt; j++)
-				visit(cg, q, k, t[j], u, e->pc, e->kind);
-		}
-	}
+	walk(cg, q);
 }
 
 /* Listeners registered by startup or background code become ui entries ("callback"). */
@@ -127,11 +142,25 @@ out_free_seen:
 	return err;
 }
 
+static void mark_one(struct ap_cg *cg, struct bfs *q, uint32_t to, uint32_t from,
+		     const struct ap_cg_edge *e)
+{
+	(void)from;
+	(void)e;
+	if (!cg->periodic[to]) {
+		cg->periodic[to] = 1;
+		q->queue[q->tail++] = to;
+	}
+}
+
+/* Everything a periodic task started from reachable code runs (callbacks not followed). */
 static void mark_periodic(struct ap_cg *cg, struct bfs *q)
 {
 	memset(cg->periodic, 0, cg->n_nodes ? cg->n_nodes : 1);
 	memset(q->set_done, 0, cg->n_sets ? cg->n_sets : 1);
 	q->head = q->tail = 0;
+	q->callbacks = false;
+	q->reach = mark_one;
 	for (size_t u = 0; u < cg->n_nodes; u++) {
 		if (!ap_cg_kinds(cg, (uint32_t)u))
 			continue;
@@ -143,32 +172,10 @@ static void mark_periodic(struct ap_cg *cg, struct bfs *q)
 			size_t nt;
 			const uint32_t *t = ap_cg_targets(cg, e, &nt);
 			for (size_t j = 0; j < nt; j++)
-				if (!cg->periodic[t[j]]) {
-					cg->periodic[t[j]] = 1;
-					q->queue[q->tail++] = t[j];
-				}
+				mark_one(cg, q, t[j], (uint32_t)u, e);
 		}
 	}
-	while (q->head < q->tail) {
-		const struct ap_cg_node *n = &cg->nodes[q->queue[q->head++]];
-		for (uint32_t i = 0; i < n->edges_n; i++) {
-			const struct ap_cg_edge *e = &cg->edges[n->edges_first + i];
-			if (e->kind == AP_CGE_CALLBACK)
-				continue;
-			if (e->is_set) {
-				if (e->to >= cg->n_sets || q->set_done[e->to])
-					continue;
-				q->set_done[e->to] = 1;
-			}
-			size_t nt;
-			const uint32_t *t = ap_cg_targets(cg, e, &nt);
-			for (size_t j = 0; j < nt; j++)
-				if (!cg->periodic[t[j]]) {
-					cg->periodic[t[j]] = 1;
-					q->queue[q->tail++] = t[j];
-				}
-		}
-	}
+	walk(cg, q);
 }
 
 int ap_cg_solve(struct ap_cg *cg)

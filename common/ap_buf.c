@@ -153,6 +153,28 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Printable ASCII other than the backslash: copied as is. */
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+/* Appends a run of plain bytes with one copy. Byte by byte, a run that passes the cap keeps the
+ * bytes that fit and then fails: do the same so a capped buffer holds the same prefix. */
+static void add_plain_run(struct ap_buf *b, const unsigned char *p, size_t n)
+{
+	size_t max = b->max ? b->max : AP_MAX_BUF_DEFAULT;
+	if (b->failed)
+		return;
+	if (b->len <= max && n > max - b->len) {
+		size_t room = max - b->len;
+		ap_buf_add(b, p, room);
+		ap_buf_add(b, p + room, 1); /* sets failed */
+		return;
+	}
+	ap_buf_add(b, p, n);
+}
+
 bool ap_buf_add_escaped(struct ap_buf *b, const char *s, size_t n, size_t max_in)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -160,7 +182,13 @@ bool ap_buf_add_escaped(struct ap_buf *b, const char *s, size_t n, size_t max_in
 	size_t i = 0;
 	while (i < lim) {
 		unsigned char c = u[i];
-		if (c == '\\') {
+		if (plain_byte(c)) {
+			size_t j = i + 1;
+			while (j < lim && plain_byte(u[j]))
+				j++;
+			add_plain_run(b, u + i, j - i);
+			i = j;
+		} else if (c == '\\') {
 			ap_buf_add(b, "\\\\", 2);
 			i++;
 		} else if (c == '\n') {

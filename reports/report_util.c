@@ -43,6 +43,10 @@ void ap_rep_esc(struct ap_buf *b, const char *s, size_t cap)
 	}
 	size_t start = 0, i = 0;
 	while (i < lim) {
+		if (u[i] != 0xc2 && u[i] != 0xe2) { /* the only lead bytes hazard() matches */
+			i++;
+			continue;
+		}
 		unsigned cp;
 		size_t l = hazard(u + i, lim - i, &cp);
 		if (!l) {
