@@ -1,8 +1,9 @@
 # Compiles the knowledge-base data files (analyzer/rules/*.tsv, *.json, VERSION) into the binary.
 # Included by analyzer/CMakeLists.txt: sets AP_RULES_EMBED_C to a C file, generated at build time
 # whenever a data file changes, that holds each file as a byte array plus a {name, data, len}
-# table (analyzer/rules/kb_int.h). Run as a script (cmake -DDIR=... -DOUT=... -P embed.cmake)
-# it writes that file. Plain CMake: no Python at build time.
+# table (analyzer/rules/kb_int.h), and AP_RULES_COMPILED_C, the same data already loaded (by
+# kb_gen, below). Run as a script (cmake -DDIR=... -DOUT=... -P embed.cmake) it writes the first
+# file. Plain CMake: no Python at build time.
 
 if(CMAKE_SCRIPT_MODE_FILE)
   file(GLOB files RELATIVE "${DIR}" "${DIR}/*.tsv" "${DIR}/*.json" "${DIR}/VERSION")
@@ -40,6 +41,19 @@ add_custom_command(OUTPUT "${AP_RULES_EMBED_C}"
   DEPENDS ${AP_RULES_DATA} "${AP_RULES_DIR}/embed.cmake"
   COMMENT "Embedding the knowledge base (analyzer/rules)"
   VERBATIM)
-# kb_json.c parses the JSON data files with json-c; link it where ap_analyzer is defined
-# (this file is included before the target exists, hence the deferred call).
+# kb_gen (analyzer/rules/gen/): the text loader built as a host tool over the embedded files. At
+# build time it loads them (any anomaly fails the build) and writes the loaded kb as static C
+# tables, AP_RULES_COMPILED_C, that apkpriv returns from ap_kb_load(NULL, ...) without parsing.
+file(GLOB AP_KB_LOADER_SRC CONFIGURE_DEPENDS "${AP_RULES_DIR}/*.c")
+add_executable(ap_kb_gen "${AP_RULES_DIR}/gen/kb_gen.c" ${AP_KB_LOADER_SRC} "${AP_RULES_EMBED_C}")
+target_compile_options(ap_kb_gen PRIVATE ${AP_WARNINGS})
+target_link_libraries(ap_kb_gen PRIVATE ap_common PkgConfig::JSONC)
+set(AP_RULES_COMPILED_C "${CMAKE_BINARY_DIR}/generated/ap_rules_compiled.c")
+add_custom_command(OUTPUT "${AP_RULES_COMPILED_C}"
+  COMMAND ap_kb_gen "${AP_RULES_COMPILED_C}"
+  DEPENDS ap_kb_gen
+  COMMENT "Compiling the knowledge base into C tables (kb_gen)"
+  VERBATIM)
+# kb_json.c parses the JSON data files with json-c (still needed for --rules DIR); link it where
+# ap_analyzer is defined (this file is included before the target exists, hence the deferred call).
 cmake_language(DEFER CALL target_link_libraries ap_analyzer PRIVATE PkgConfig::JSONC)

@@ -22,9 +22,11 @@ struct ap_kb_strs {
 
 /* ---- loading ---------------------------------------------------------------------------- */
 
-/* Loads the built-in data, then, when dir is not NULL, every data file present in dir instead of
- * its built-in twin. A malformed or inconsistent file (or row) becomes an anomaly (module "kb")
- * and the rest is still used; a malformed override file falls back to the built-in one.
+/* Without dir: the built-in data, loaded at build time into static tables (no parsing, no
+ * allocation; ap_kb_free() of it does nothing). With dir: the built-in text files, each replaced
+ * by its twin in dir when present there. A malformed or inconsistent file (or row) becomes an
+ * anomaly (module "kb") and the rest is still used; a malformed override file falls back to the
+ * built-in one.
  * Returns AP_OK, AP_ERR_IO when dir cannot be opened, AP_ERR_NOMEM, AP_ERR_LIMIT, or
  * AP_ERR_NOT_FOUND when the binary has no built-in data and dir is NULL. */
 int ap_kb_load(const char *dir_or_null, struct ap_anomalies *an, struct ap_kb **out);

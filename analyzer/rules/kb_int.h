@@ -9,7 +9,9 @@
 #include "ap_arena.h"
 
 /* One embedded data file; the generated C file (embed.cmake) defines the table. data is
- * NUL-terminated (len does not count the NUL). */
+ * NUL-terminated (len does not count the NUL). The text loader reads them for --rules DIR (a file
+ * absent from DIR, or unusable there, falls back to its built-in twin) and kb_gen reads them at
+ * build time. */
 struct ap_kb_blob {
 	const char *name;
 	const unsigned char *data;
@@ -17,6 +19,11 @@ struct ap_kb_blob {
 };
 extern const struct ap_kb_blob ap_kb_builtin[];
 extern const size_t ap_kb_builtin_count;
+
+/* The built-in data already loaded, as static tables that kb_gen (analyzer/rules/gen/) wrote at
+ * build time from the text loader's result: ap_kb_load(NULL, ...) returns it without parsing.
+ * NULL inside kb_gen itself. */
+extern const struct ap_kb *const ap_kb_compiled;
 
 struct kb_name {           /* sorted name -> category (canonical ids and aliases) */
 	const char *name;
@@ -30,6 +37,16 @@ struct kb_trie_node {
 	int32_t child, sibling, sdk;
 	unsigned char c;
 };
+/* strings.tsv values in a byte trie: one walk over a string finds its exact entries and every
+ * prefix entry it starts with. exact/prefix: first index into strs of the entries whose value
+ * ends at this node (equal values are adjacent once sorted), -1 = none; n_*: how many. */
+struct kb_strie_node {
+	int32_t child, sibling;
+	int32_t exact, n_exact, prefix, n_prefix;
+	unsigned char c;
+};
+/* Bits of the SDK infix filter: the first two bytes of each infix, hashed. */
+#define KB_INFIX_PAIR_BITS 4096u
 
 struct ap_kb {
 	struct ap_arena *arena;
@@ -50,6 +67,8 @@ struct ap_kb {
 	size_t n_apis;
 	struct ap_kb_string *strs;      /* sorted: exact entries by value, then prefix entries */
 	size_t n_strs, n_strs_exact;
+	struct kb_strie_node *strie;    /* node 0 is the root */
+	size_t n_strie;
 	struct ap_kb_netapi *net;       /* sorted by class, name */
 	size_t n_net;
 	struct ap_kb_native_sym *natives; /* sorted by symbol */
@@ -63,6 +82,11 @@ struct ap_kb {
 	const struct ap_kb_sdk **infix_sdk; /* parallel to infix_str */
 	const char **infix_str;
 	size_t n_infix;
+	/* positions of a class name that may start an infix; infix_short: an infix of one byte,
+	 * which the filter cannot hold (then every infix is searched the slow way) */
+	uint64_t infix_pairs[KB_INFIX_PAIR_BITS / 64];
+	bool infix_short;
+	int infix_first; /* the first byte of every infix, or -1 when they differ */
 
 	struct ap_kb_app_type *types;
 	size_t n_types;
@@ -107,6 +131,15 @@ const char *kb_strdup_opt(struct ap_kb *kb, const char *s);
 void kb_anom(struct ap_kb *kb, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int kb_cmp_str(const char *a, const char *b); /* strcmp with NULL < "" */
+
+/* Loads from the embedded text files, then the files present in dir (NULL = none): what
+ * ap_kb_load did before the compiled kb, kept for --rules DIR, kb_gen and the drift test. */
+int kb_load_text(const char *dir, struct ap_anomalies *an, struct ap_kb **out);
+/* Hash of two adjacent bytes into the infix filter. */
+static inline unsigned kb_infix_pair(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a * 131u + b) % KB_INFIX_PAIR_BITS;
+}
 
 /* The per-file loaders. Each returns false when the file as a whole is unusable (then the
  * caller retries with the built-in copy); row problems are anomalies and the row is skipped. */

@@ -1,6 +1,7 @@
-/* Knowledge base loading: each data file comes from the --rules directory when present there,
- * else from the copy compiled into the binary; the TSV splitter and the referential-integrity
- * pass that turns every category id into its canonical one. */
+/* Knowledge base loading. The built-in data is a static kb that kb_gen wrote at build time
+ * (no parsing at start-up); with --rules DIR the text loader runs: each data file comes from DIR
+ * when present there, else from the text copy embedded in the binary. Also the TSV splitter and
+ * the referential-integrity pass that turns every category id into its canonical one. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -288,6 +289,16 @@ static void load_version(struct ap_kb *kb, const char *dir)
 
 int ap_kb_load(const char *dir, struct ap_anomalies *an, struct ap_kb **out)
 {
+	if (!dir && ap_kb_compiled) {
+		/* read-only tables in the binary: nothing to parse, nothing to free */
+		*out = (struct ap_kb *)ap_kb_compiled;
+		return AP_OK;
+	}
+	return kb_load_text(dir, an, out);
+}
+
+int kb_load_text(const char *dir, struct ap_anomalies *an, struct ap_kb **out)
+{
 	struct ap_kb *kb;
 	struct stat st;
 	*out = NULL;
@@ -343,7 +354,7 @@ int ap_kb_load(const char *dir, struct ap_anomalies *an, struct ap_kb **out)
 
 void ap_kb_free(struct ap_kb *kb)
 {
-	if (!kb)
+	if (!kb || kb == ap_kb_compiled)
 		return;
 	ap_arena_free(kb->arena);
 	free(kb);

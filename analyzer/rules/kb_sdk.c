@@ -64,6 +64,9 @@ static bool build_index(struct ap_kb *kb, const char *fname)
 	kb->n_trie = 1;
 	kb->trie[0].child = kb->trie[0].sibling = kb->trie[0].sdk = -1;
 	kb->n_infix = 0;
+	kb->infix_short = false;
+	kb->infix_first = -1;
+	memset(kb->infix_pairs, 0, sizeof kb->infix_pairs);
 	for (i = 0; i < kb->n_sdks; i++) {
 		const struct ap_kb_sdk *s = &kb->sdks[i];
 		kb->sdk_by_id[i] = s;
@@ -74,6 +77,11 @@ static bool build_index(struct ap_kb *kb, const char *fname)
 					s->prefixes.v[j], s->id, kb->sdks[owner].id);
 		}
 		for (j = 0; j < s->infixes.n; j++) {
+			const unsigned char *inf = (const unsigned char *)s->infixes.v[j];
+			unsigned h = inf[0] && inf[1] ? kb_infix_pair(inf[0], inf[1]) : 0;
+			kb->infix_short = kb->infix_short || !inf[0] || !inf[1];
+			kb->infix_first = !kb->n_infix || kb->infix_first == inf[0] ? inf[0] : -1;
+			kb->infix_pairs[h / 64] |= (uint64_t)1 << (h % 64);
 			kb->infix_sdk[kb->n_infix] = s;
 			kb->infix_str[kb->n_infix++] = s->infixes.v[j];
 		}
@@ -163,45 +171,85 @@ const struct ap_kb_sdk *ap_kb_sdk(const struct ap_kb *kb, const char *id)
 	return NULL;
 }
 
-/* Walks the name (descriptor form when desc: skip 'L', '/' reads as '.', stop at ';'). */
+/* The byte of a name as its dotted form reads it: in a descriptor '/' is '.'. */
+static inline unsigned char dotted_at(const char *s, size_t i, bool desc)
+{
+	return (unsigned char)(desc && s[i] == '/' ? '.' : s[i]);
+}
+
+/* True when inf stands at s (room bytes of name left), reading s in dotted form. */
+static bool infix_at(const char *s, size_t room, const char *inf, bool desc)
+{
+	for (size_t k = 0; inf[k]; k++)
+		if (k >= room || dotted_at(s, k, desc) != (unsigned char)inf[k])
+			return false;
+	return true;
+}
+
+/* The first infix (in file order) found anywhere in the first n bytes of the name: the same
+ * answer as strstr() of each infix in turn over the dotted name, without copying the name or a
+ * pass per infix. Only the positions whose two bytes pass the pair filter are tried (most names
+ * have none); when every infix starts with the same byte, strpbrk hops between them. */
+static const struct ap_kb_sdk *infix_lookup(const struct ap_kb *kb, const char *s, size_t n,
+					    bool desc)
+{
+	size_t best = kb->n_infix;
+	char hop[3] = {0};
+	if (kb->infix_short) { /* a one-byte infix escapes the pair filter */
+		for (size_t j = 0; j < kb->n_infix; j++)
+			for (size_t i = 0; i < n; i++)
+				if (infix_at(s + i, n - i, kb->infix_str[j], desc))
+					return kb->infix_sdk[j];
+		return NULL;
+	}
+	if (kb->infix_first > 0) {
+		hop[0] = (char)kb->infix_first;
+		hop[1] = desc && kb->infix_first == '.' ? '/' : '\0';
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (hop[0]) {
+			const char *c = strpbrk(s + i, hop);
+			if (!c || (size_t)(c - s) + 1 >= n)
+				break;
+			i = (size_t)(c - s);
+		}
+		unsigned h = kb_infix_pair(dotted_at(s, i, desc), dotted_at(s, i + 1, desc));
+		if (!(kb->infix_pairs[h / 64] >> (h % 64) & 1))
+			continue;
+		for (size_t j = 0; j < best; j++)
+			if (infix_at(s + i, n - i, kb->infix_str[j], desc))
+				best = j;
+	}
+	return best < kb->n_infix ? kb->infix_sdk[best] : NULL;
+}
+
+/* Longest prefix in the trie, else an infix. Descriptor form when desc: skip 'L', '/' reads as
+ * '.', the name stops at ';'. */
 static const struct ap_kb_sdk *lookup(const struct ap_kb *kb, const char *s, bool desc)
 {
-	char dotted[1024];
-	size_t n = 0;
+	size_t len;
 	int32_t node = 0, best = -1;
-	bool walking = kb->n_trie > 0;
 	if (!s)
 		return NULL;
 	if (desc && *s == 'L')
 		s++;
-	for (const char *p = s; *p && !(desc && *p == ';'); p++) {
-		unsigned char ch = (unsigned char)(desc && *p == '/' ? '.' : *p);
-		if (n < sizeof dotted - 1)
-			dotted[n++] = (char)ch;
-		if (walking) {
-			int32_t c = kb->trie[node].child;
-			while (c >= 0 && kb->trie[c].c != ch)
-				c = kb->trie[c].sibling;
-			if (c < 0) {
-				walking = false;
-				if (best >= 0 || !kb->n_infix)
-					break; /* the rest of the name only matters for infixes */
-				continue;
-			}
-			node = c;
-			if (kb->trie[node].sdk >= 0)
-				best = kb->trie[node].sdk;
-		} else if (!kb->n_infix) {
+	len = desc ? strcspn(s, ";") : strlen(s);
+	for (size_t i = 0; i < len && kb->n_trie; i++) {
+		unsigned char ch = dotted_at(s, i, desc);
+		int32_t c = kb->trie[node].child;
+		while (c >= 0 && kb->trie[c].c != ch)
+			c = kb->trie[c].sibling;
+		if (c < 0)
 			break;
-		}
+		node = c;
+		if (kb->trie[node].sdk >= 0)
+			best = kb->trie[node].sdk;
 	}
 	if (best >= 0)
 		return &kb->sdks[best];
-	dotted[n] = '\0';
-	for (size_t i = 0; i < kb->n_infix; i++)
-		if (strstr(dotted, kb->infix_str[i]))
-			return kb->infix_sdk[i];
-	return NULL;
+	if (!kb->n_infix)
+		return NULL;
+	return infix_lookup(kb, s, len, desc);
 }
 
 const struct ap_kb_sdk *ap_kb_sdk_for_class(const struct ap_kb *kb, const char *class_desc)

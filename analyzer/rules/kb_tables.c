@@ -231,6 +231,50 @@ static int cmp_str_entry(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
+/* The node for value (created when missing), or -1 when the arena is full. */
+static int32_t strie_node(struct ap_kb *kb, const char *value)
+{
+	int32_t node = 0;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		int32_t ch = kb->strie[node].child;
+		while (ch >= 0 && kb->strie[ch].c != *p)
+			ch = kb->strie[ch].sibling;
+		if (ch < 0) {
+			struct kb_strie_node *e = &kb->strie[kb->n_strie];
+			ch = (int32_t)kb->n_strie++;
+			e->c = *p;
+			e->child = -1;
+			e->exact = e->prefix = -1;
+			e->sibling = kb->strie[node].child;
+			kb->strie[node].child = ch;
+		}
+		node = ch;
+	}
+	return node;
+}
+
+/* Puts the sorted strs into the trie: each run of equal values marks its end node. */
+static bool build_strie(struct ap_kb *kb)
+{
+	size_t chars = 1;
+	for (size_t i = 0; i < kb->n_strs; i++)
+		chars += strlen(kb->strs[i].value);
+	kb->strie = ap_arena_calloc(kb->arena, chars, sizeof *kb->strie);
+	if (!kb->strie)
+		return false;
+	kb->n_strie = 1;
+	kb->strie[0].child = kb->strie[0].sibling = kb->strie[0].exact = kb->strie[0].prefix = -1;
+	for (size_t i = 0; i < kb->n_strs; i++) {
+		struct kb_strie_node *e = &kb->strie[strie_node(kb, kb->strs[i].value)];
+		bool exact = kb->strs[i].match == AP_KB_MATCH_EXACT;
+		int32_t *first = exact ? &e->exact : &e->prefix, *n = exact ? &e->n_exact : &e->n_prefix;
+		if (*first < 0)
+			*first = (int32_t)i;
+		(*n)++;
+	}
+	return true;
+}
+
 static const struct {
 	const char *name;
 	enum ap_kb_str_kind kind;
@@ -284,7 +328,7 @@ bool kb_load_strings(struct ap_kb *kb, const struct kb_file *f)
 	kb->strs = v;
 	kb->n_strs = n;
 	kb->n_strs_exact = n_exact;
-	return true;
+	return build_strie(kb);
 }
 
 size_t ap_kb_string_count(const struct ap_kb *kb)
@@ -297,35 +341,48 @@ const struct ap_kb_string *ap_kb_string_at(const struct ap_kb *kb, size_t i)
 	return i < kb->n_strs ? &kb->strs[i] : NULL;
 }
 
-size_t ap_kb_match_string(const struct ap_kb *kb, const char *s, unsigned where,
-			  const struct ap_kb_string **out, size_t cap)
+static size_t add_hits(const struct ap_kb *kb, int32_t first, int32_t count, unsigned where,
+		       const struct ap_kb_string **out, size_t cap, size_t n)
 {
-	size_t n = 0, lo = 0, hi;
-	if (!kb || !s)
-		return 0;
-	hi = kb->n_strs_exact;
-	while (lo < hi) { /* first exact entry >= s */
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(kb->strs[mid].value, s) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < kb->n_strs_exact && !strcmp(kb->strs[i].value, s); i++) {
+	for (int32_t i = first; i >= 0 && i < first + count; i++) {
 		if (!(kb->strs[i].where & where))
 			continue;
 		if (out && n < cap)
 			out[n] = &kb->strs[i];
 		n++;
 	}
-	/* prefix entries are few (tens): a linear pass */
-	for (size_t i = kb->n_strs_exact; i < kb->n_strs; i++) {
-		const struct ap_kb_string *e = &kb->strs[i];
-		if (!(e->where & where) || strncmp(s, e->value, strlen(e->value)))
-			continue;
-		if (out && n < cap)
-			out[n] = e;
-		n++;
+	return n;
+}
+
+static int32_t strie_child(const struct ap_kb *kb, int32_t node, unsigned char c)
+{
+	int32_t ch = kb->strie[node].child;
+	while (ch >= 0 && kb->strie[ch].c != c)
+		ch = kb->strie[ch].sibling;
+	return ch;
+}
+
+/* Two walks down the trie (most strings leave it at their first byte): the first finds the
+ * exact entries, reported first as the sorted table has them; the second collects the prefix
+ * entries from the shortest value to the longest. */
+size_t ap_kb_match_string(const struct ap_kb *kb, const char *s, unsigned where,
+			  const struct ap_kb_string **out, size_t cap)
+{
+	const unsigned char *p;
+	size_t n = 0;
+	int32_t node = 0;
+	if (!kb || !s || !kb->n_strie)
+		return 0;
+	for (p = (const unsigned char *)s; *p && node >= 0; p++)
+		node = strie_child(kb, node, *p);
+	if (node > 0)
+		n = add_hits(kb, kb->strie[node].exact, kb->strie[node].n_exact, where, out, cap, n);
+	node = 0;
+	for (p = (const unsigned char *)s; *p; p++) {
+		node = strie_child(kb, node, *p);
+		if (node < 0)
+			break;
+		n = add_hits(kb, kb->strie[node].prefix, kb->strie[node].n_prefix, where, out, cap, n);
 	}
 	return n;
 }
