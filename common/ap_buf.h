@@ -29,7 +29,7 @@ bool ap_buf_add(struct ap_buf *b, const void *p, size_t n);
 bool ap_buf_adds(struct ap_buf *b, const char *s);
 bool ap_buf_addc(struct ap_buf *b, char c);
 bool ap_buf_addf(struct ap_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-bool ap_buf_vaddf(struct ap_buf *b, const char *fmt, va_list ap);
+bool ap_buf_vaddf(struct ap_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Appends attacker-controlled bytes so that one line stays one line: printable ASCII and valid
  * UTF-8 pass through, backslash becomes \\, \n \r \t are written as such, other control bytes

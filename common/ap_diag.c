@@ -20,6 +20,7 @@ void ap_log_set_sink(ap_log_sink sink, void *ctx, enum ap_log_level max_level)
 	g_level = max_level;
 }
 
+__attribute__((format(printf, 3, 0)))
 static void vlog(enum ap_log_level lvl, const char *module, const char *fmt, va_list ap)
 {
 	if (!g_sink || lvl > g_level)
