@@ -10,6 +10,7 @@
 
 #include "ap_arena.h"
 #include "ap_buf.h"
+#include "ap_diag.h"
 #include "ap_err.h"
 #include "ap_limits.h"
 
@@ -106,20 +107,19 @@ static struct ap_finding *add(struct fl *f, const char *id, bool escalated, cons
 
 /* Past AP_MAX_FINDINGS: one anomaly, and the report says it is partial (the kept findings are
  * the first ones in rule order). */
-static void mark_dropped(struct ap_scan *s, size_t dropped)
+void ap_scan_findings_dropped(struct ap_report *r, struct ap_anomalies *an, size_t dropped)
 {
-	struct ap_report *r = s->r;
-	ap_anom_add(s->an, "scan", r->path, AP_OFFSET_NONE, AP_ERR_LIMIT,
+	ap_anom_add(an, "scan", r->path, AP_OFFSET_NONE, AP_ERR_LIMIT,
 		    "%zu findings past the cap of %u (AP_MAX_FINDINGS) were dropped", dropped,
 		    AP_MAX_FINDINGS);
 	struct ap_buf b = AP_BUF_INIT;
 	ap_buf_addf(&b, "%s%s%zu findings past AP_MAX_FINDINGS dropped",
-		    s->partial_reason ? s->partial_reason : "", s->partial_reason ? "; " : "", dropped);
-	char *why = b.data ? ap_arena_strdup(s->arena, b.data) : NULL;
+		    r->partial_reason ? r->partial_reason : "", r->partial_reason ? "; " : "", dropped);
+	char *why = b.data ? ap_arena_strdup(r->arena, b.data) : NULL;
 	ap_buf_free(&b);
 	r->partial = true;
 	if (why)
-		r->partial_reason = s->partial_reason = why;
+		r->partial_reason = why;
 }
 
 static const struct ap_scan_cat *cat_of(const struct ap_scan *s, const char *id,
@@ -553,6 +553,34 @@ static void r20(struct fl *f)
 		x->confidence = "low";
 }
 
+/* A finding whose code evidence all lies in hidden code (dexsrc.h) rests on code ART does not
+ * load at start: it runs only if the app loads it, so its confidence drops -- to medium when the
+ * root code calls a class loader, to low when it does not -- and its message says why. */
+static void hidden_only(struct fl *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct ap_finding *x = &f->v[i];
+		size_t code = 0, hidden = 0;
+		for (size_t e = 0; e < x->n_evidence; e++)
+			if (is_code(&x->evidence[e])) {
+				code++;
+				hidden += x->evidence[e].hidden;
+			}
+		if (!code || hidden != code)
+			continue;
+		bool low = !f->s->loader_call || strcmp(x->confidence, "low") == 0;
+		x->confidence = low ? "low" : "medium";
+		ap_buf_reset(&f->msg);
+		ap_buf_addf(&f->msg, "%s; seen only in hidden code, which runs if the app loads it at "
+			    "run time (%s)", x->message,
+			    f->s->loader_call ? "the app calls a class loader" : "no class loader call "
+			    "was found in the app's code");
+		if (f->msg.data)
+			x->message = ap_arena_strdup(f->s->arena, f->msg.data);
+		ap_buf_reset(&f->msg);
+	}
+}
+
 int ap_scan_findings(struct ap_scan *s)
 {
 	struct fl f = {.s = s, .msg = AP_BUF_INIT};
@@ -564,6 +592,7 @@ int ap_scan_findings(struct ap_scan *s)
 	r14_r15(&f);
 	r16(&f);
 	r20(&f);
+	hidden_only(&f);
 	int rc = AP_OK;
 	struct ap_report *r = s->r;
 	if (f.n) {
@@ -594,7 +623,7 @@ int ap_scan_findings(struct ap_scan *s)
 			r->n_rules = f.n_rules;
 	}
 	if (f.dropped)
-		mark_dropped(s, f.dropped);
+		ap_scan_findings_dropped(r, s->an, f.dropped);
 	free(f.v);
 	free(f.rules);
 	ap_buf_free(&f.msg);

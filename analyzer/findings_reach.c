@@ -9,6 +9,7 @@
 #include "manifest/manifest.h"
 #include "report_model.h"
 #include "rules/kb.h"
+#include "scan.h"
 
 #include "ap_arena.h"
 #include "ap_buf.h"
@@ -21,6 +22,12 @@
 /* requestLocationUpdates(minTime) below this is high-frequency (R10) */
 #define R10_MIN_INTERVAL_MS 60000
 
+/* A finding the cap left out. The rules try again for every evidence item of the same finding,
+ * so it is counted once per (rule, category, owner). */
+struct dropped_key {
+	const char *rule, *category, *owner;
+};
+
 struct rf {
 	struct ap_report *r;
 	const struct ap_kb *kb;
@@ -31,6 +38,8 @@ struct rf {
 	size_t n_rules;
 	struct ap_buf msg, tmp;
 	bool nomem;
+	struct dropped_key *dropped; /* findings past AP_MAX_FINDINGS */
+	size_t n_dropped;
 };
 
 /* ---- constant arguments ------------------------------------------------------------------ */
@@ -66,7 +75,9 @@ bool ap_cg_const_arg(const struct ap_cg *cg, uint32_t node, uint32_t pc, unsigne
 		goto out_free_regs;
 	struct ap_dex_insn in;
 	uint32_t p = 0, steps = 0;
-	while (p < pc && steps++ < AP_MAX_INSNS_PER_METHOD) {
+	/* an instruction is at least one code unit: the walk ends within insns_size steps, which
+	 * the DEX parser keeps under AP_MAX_CODE_UNITS; the bound is only a guard */
+	while (p < pc && steps++ < AP_MAX_CODE_UNITS) {
 		uint32_t w = ap_dex_method_insn(dex, m, p, &in);
 		if (!w)
 			goto out_free_regs;
@@ -247,10 +258,32 @@ static int lowest_dim(unsigned bits)
 	return 1;
 }
 
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void drop(struct rf *f, const char *rule, const char *category, const char *owner)
+{
+	for (size_t i = 0; i < f->n_dropped; i++)
+		if (f->dropped[i].rule == rule && same(f->dropped[i].category, category) &&
+		    same(f->dropped[i].owner, owner))
+			return;
+	struct dropped_key *q = realloc(f->dropped, (f->n_dropped + 1) * sizeof *q);
+	if (!q) {
+		f->nomem = true;
+		return;
+	}
+	f->dropped = q;
+	f->dropped[f->n_dropped++] = (struct dropped_key){rule, category, owner};
+}
+
 static struct ap_finding *add(struct rf *f, const char *id, const char *category,
 			      const char *owner)
 {
 	const struct ap_kb_rule *r = ap_kb_rule(f->kb, id);
+	if (r && f->r->n_findings + f->n >= AP_MAX_FINDINGS)
+		drop(f, r->id, category, owner);
 	if (!r || f->r->n_findings + f->n >= AP_MAX_FINDINGS) {
 		ap_buf_reset(&f->msg);
 		return NULL;
@@ -319,11 +352,6 @@ static const char *cat_name(const struct rf *f, const char *cat)
 {
 	const struct ap_kb_category *c = cat ? ap_kb_category(f->kb, cat) : NULL;
 	return c && c->name_en ? c->name_en : cat ? cat : "PI";
-}
-
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 /* The finding of rule id for (category, owner) made in this pass, if any. */
@@ -866,8 +894,11 @@ int ap_reach_findings(struct ap_report *r, const struct ap_kb *kb, const struct 
 	r03(&f);
 	r16(&f);
 	int rc = f.nomem ? AP_ERR_NOMEM : merge(&f);
+	if (rc == AP_OK && f.n_dropped) /* as findings.c does at its own cap */
+		ap_scan_findings_dropped(r, cg->an, f.n_dropped);
 	free(f.v);
 	free(f.rules);
+	free(f.dropped);
 	ap_buf_free(&f.msg);
 	ap_buf_free(&f.tmp);
 	return rc;

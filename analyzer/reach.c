@@ -299,10 +299,13 @@ static void short_name(const struct ap_cg *cg, uint32_t node, struct ap_buf *b)
 	ap_buf_add(b, sig, paren ? (size_t)(paren - sig) : strlen(sig));
 }
 
+/* Code evidence the graph can answer for. Hidden code (e->hidden) is not in the graph -- ART
+ * does not load it at start -- and carries its verdict from the evidence pass already; its
+ * method may share a name with a root one, which must not lend it a path. */
 static bool is_code_evidence(const struct ap_evidence *e)
 {
 	return (e->via == AP_VIA_DEX_API || e->via == AP_VIA_DEX_STRING ||
-		e->via == AP_VIA_REFLECTION) && e->method;
+		e->via == AP_VIA_REFLECTION) && e->method && !e->hidden;
 }
 
 /* Fills one evidence item from the solved graph. */

@@ -51,6 +51,10 @@ struct ap_evidence {
 	const char **path;   /* method references from the entry point to the call site */
 	size_t n_path;
 	const char *path_owners_note; /* "sdk:umeng started from first_party App.onCreate", or NULL */
+	/* hidden code (dexsrc.h): dexfile is a DEX ART does not load at start ("assets/a.dex",
+	 * "assets/p.jar!classes.dex"); reachable is 0 and path_owners_note says it runs only if
+	 * the app loads it at run time (docs/reachability.md) */
+	bool hidden;
 };
 
 struct ap_rep_permission {

@@ -4,6 +4,7 @@
  * cannot be read makes the report partial and says which; it never stops the rest. */
 #include "scan.h"
 #include "callgraph.h"
+#include "dexsrc.h"
 
 #include "apk.h"
 #include "dex/dex.h"
@@ -37,8 +38,8 @@ static void mark_partial(struct ap_scan *s, const char *fmt, ...)
 {
 	s->r->partial = true;
 	struct ap_buf b = AP_BUF_INIT;
-	if (s->partial_reason)
-		ap_buf_addf(&b, "%s; ", s->partial_reason);
+	if (s->r->partial_reason) /* findings.c may have extended it (ap_scan_findings_dropped) */
+		ap_buf_addf(&b, "%s; ", s->r->partial_reason);
 	va_list ap;
 	va_start(ap, fmt);
 	ap_buf_vaddf(&b, fmt, ap);
@@ -161,37 +162,69 @@ static int keep_dex(struct ap_scan *s, struct ap_dex *dex, uint8_t *buf)
 	return AP_OK;
 }
 
-static void scan_dex_entry(struct ap_scan *s, struct ap_apk *apk, size_t ei)
+/* One DEX, root or hidden (dexsrc.h); takes d->buf. Root files come first, in ART's order. */
+static int scan_dex(void *ctx, struct ap_dexsrc *d)
 {
-	const char *name = apk->entries[ei].name ? apk->entries[ei].name : "classes.dex";
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc = ap_apk_read(apk, ei, &buf, &len);
+	struct ap_scan *s = ctx;
+	const char *name = d->name && *d->name ? d->name : "classes.dex";
+	if (d->embedded && s->r->n_dex + s->n_hidden_dex >= AP_MAX_DEX_FILES) {
+		ap_anom_add(s->an, "scan", name, AP_OFFSET_NONE, AP_ERR_LIMIT,
+			    "hidden DEX past the cap of %u DEX files (AP_MAX_DEX_FILES), from this one "
+			    "on: not analysed", AP_MAX_DEX_FILES);
+		mark_partial(s, "hidden DEX past AP_MAX_DEX_FILES were not analysed");
+		free(d->buf);
+		return AP_ERR_LIMIT; /* stops the walk: nothing after it is analysed either */
+	}
+	uint8_t *buf = d->buf;
+	int rc = d->read_rc;
 	if (!buf) {
 		mark_partial(s, "%s could not be read (%s)", name, ap_strerror(rc));
-		return;
+		return AP_OK;
 	}
 	if (rc == AP_ERR_LIMIT || rc == AP_ERR_TRUNCATED || rc == AP_ERR_FORMAT)
 		mark_partial(s, "%s was only partly inflated (%s)", name, ap_strerror(rc));
 	struct ap_dex *dex = NULL;
 	/* ART never checks the SHA-1 signature when it loads a DEX, and it costs as much as the
 	 * whole parse; the adler32 checksum is still verified */
-	rc = ap_dex_open_ex(buf, len, name, s->an, AP_DEX_OPEN_NO_SIGNATURE, &dex);
+	rc = ap_dex_open_ex(buf, d->len, name, s->an, AP_DEX_OPEN_NO_SIGNATURE, &dex);
 	if (!dex) {
 		mark_partial(s, "%s is not a readable DEX (%s)", name, ap_strerror(rc));
 		free(buf);
-		return;
+		return AP_OK;
 	}
 	if (rc == AP_ERR_LIMIT)
 		mark_partial(s, "%s hit a limit (%s); the rest of it was analysed", name,
 			     ap_strerror(rc));
-	ap_scan_dex_evidence(s, dex, name);
+	ap_scan_dex_evidence(s, dex, name, d->embedded);
+	if (d->embedded) {
+		/* not in the call graph: ART does not load it at start (docs/reachability.md) */
+		s->n_hidden_dex++;
+		ap_dex_close(dex);
+		free(buf);
+		return AP_OK;
+	}
 	s->r->n_dex++;
 	if (keep_dex(s, dex, buf) != AP_OK) {
 		mark_partial(s, "out of memory keeping %s for reachability", name);
 		ap_dex_close(dex);
 		free(buf);
 	}
+	return AP_OK;
+}
+
+/* Every DEX: the root ones (a bare DEX is one), then the hidden ones. */
+static int scan_code(struct ap_scan *s, struct ap_apk *apk)
+{
+	size_t over = 0; /* root DEX past AP_MAX_DEX_FILES: the container listed them, with an anomaly */
+	for (size_t i = 0; i < apk->n_entries; i++)
+		over += apk->entries[i].kind == AP_ENTRY_DEX && apk->entries[i].dex_order < 0 &&
+			!apk->entries[i].duplicate;
+	if (over)
+		mark_partial(s, "%zu root DEX files past AP_MAX_DEX_FILES were not analysed", over);
+	int rc = ap_dexsrc_each(apk, true, scan_dex, s);
+	if (apk->kind == AP_INPUT_ZIP && apk->n_dex == 0)
+		ap_log(AP_LOG_INFO, "scan", "no classes.dex: manifest-only analysis");
+	return rc == AP_ERR_NOMEM ? rc : AP_OK; /* AP_ERR_LIMIT: the cap, already reported */
 }
 
 static int abi_rank(const char *abi)
@@ -326,15 +359,9 @@ int ap_scan_file(const char *path, const struct ap_kb *kb, const struct ap_scan_
 		copy_app(&s, mf);
 	ap_scan_manifest_evidence(&s);
 
-	if (apk->kind == AP_INPUT_DEX) {
-		scan_dex_entry(&s, apk, 0);
-	} else {
-		for (size_t k = 0; k < apk->n_dex && k < AP_MAX_DEX_FILES; k++)
-			if (apk->dex[k] >= 0 && (size_t)apk->dex[k] < apk->n_entries)
-				scan_dex_entry(&s, apk, (size_t)apk->dex[k]);
-		if (apk->kind == AP_INPUT_ZIP && apk->n_dex == 0)
-			ap_log(AP_LOG_INFO, "scan", "no classes.dex: manifest-only analysis");
-	}
+	rc = scan_code(&s, apk);
+	if (rc != AP_OK)
+		goto out_release;
 	if (!opts->no_native)
 		scan_native(&s, apk);
 	r->n_classes = s.n_classes;

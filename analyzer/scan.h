@@ -79,6 +79,11 @@ struct ap_scan {
 	size_t n_classes, n_methods;
 	char *partial_reason;        /* arena */
 
+	/* hidden code (dexsrc.h): DEX files ART does not load at start, analysed after the root ones */
+	size_t n_hidden_dex;
+	const char *loader_call;     /* first class-loader call in root code ("callee in caller",
+				      * arena), or NULL: hidden code can run only if one is made */
+
 	/* every readable root DEX, kept open after its evidence pass so reachability uses the same
 	 * models instead of inflating and parsing each file again; closed by ap_scan_release */
 	struct ap_dex **dexes;
@@ -97,9 +102,14 @@ void ap_scan_add_url(struct ap_scan *s, const char *url, const char *owner, cons
 void ap_scan_add_netapi(struct ap_scan *s, const char *what);
 const char *ap_scan_owner_for_class(struct ap_scan *s, const char *class_desc);
 void ap_scan_manifest_evidence(struct ap_scan *s);
-void ap_scan_dex_evidence(struct ap_scan *s, const struct ap_dex *dex, const char *dexfile);
+/* hidden: dex is not a root DEX (dexsrc.h); its code evidence is flagged and given the
+ * "loaded at run time" verdict. Root DEX files must come first (they say whether a class loader
+ * is called). */
+void ap_scan_dex_evidence(struct ap_scan *s, const struct ap_dex *dex, const char *dexfile,
+			  bool hidden);
 void ap_scan_native_evidence(struct ap_scan *s, const struct ap_native_lib *lib);
-/* Moves the gathered evidence into r->pi, r->permissions, r->sdks, r->urls (after the type). */
+/* evidence_tables.c: moves the gathered evidence into r->pi, r->permissions, r->sdks, r->urls
+ * (after the type). */
 int ap_scan_finish_tables(struct ap_scan *s);
 void ap_scan_release(struct ap_scan *s);
 
@@ -108,6 +118,9 @@ int ap_scan_app_type(struct ap_scan *s, const char *option_id);
 
 /* findings.c */
 int ap_scan_findings(struct ap_scan *s);
+/* Past AP_MAX_FINDINGS (findings.c and the reachability rules of findings_reach.c): one `limit`
+ * anomaly naming the cap, r->partial set and the count appended to r->partial_reason. */
+void ap_scan_findings_dropped(struct ap_report *r, struct ap_anomalies *an, size_t dropped);
 
 /* score.c: fills each finding's points and r->score_*. */
 void ap_scan_score(struct ap_scan *s);

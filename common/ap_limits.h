@@ -29,10 +29,6 @@
 #define AP_MAX_DEX_IDS              (1u << 24)            /* any *_ids_size */
 #define AP_MAX_DEX_CLASSES          (1u << 16)            /* class_defs: ART needs a distinct 16-bit type each */
 #define AP_MAX_CODE_UNITS           (1u << 22)            /* insns_size of one method */
-/* Instructions walked in one method. An instruction is at least one code unit, so a walk over one
- * method takes at most insns_size <= AP_MAX_CODE_UNITS steps: merged into that cap (a separate,
- * smaller value could only cut a walk short without an anomaly). */
-#define AP_MAX_INSNS_PER_METHOD     AP_MAX_CODE_UNITS
 #define AP_MAX_DEX_ARENA_FACTOR     4u                    /* arena cap = factor * dex size + 16 MiB */
 #define AP_MAX_DEX_DECODE_FACTOR    4u                    /* code units decoded <= factor * units the file holds */
 #define AP_MAX_DEX_VALUE_DEPTH      16u                   /* nested encoded arrays/annotations */

@@ -1,7 +1,8 @@
 /* The caps test_limits.c does not reach, hit exactly at their real values (issue 8): DEX size, DEX
  * files per APK, class_defs per DEX, findings per report. At the cap: whole, no `limit` anomaly;
  * one past it: exactly one `limit` anomaly naming the cap, a partial result, the kept part
- * checked. Fixtures are built from the kept DEX seed or written as text. */
+ * checked. Fixtures are built from the kept DEX seed or written as text; the reachability rules'
+ * share of the findings cap runs on samples/apk/reach.apk. */
 #include "analyzer/apk.h"
 #include "analyzer/rules/kb.h"
 #include "analyzer/scan.h"
@@ -10,6 +11,11 @@
 #include "ap_limits.h"
 #include "dex/dex.h"
 #include "limits_util.h"
+/* the reachability tests' loader (root DEX files and manifest), built into this binary too */
+#include "../reach/reach_load.c"
+
+#include "analyzer/callgraph.h"
+#include "ap_arena.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -118,7 +124,7 @@ Test(limits_caps, dex_bytes_past_cap, .init = kb_setup, .fini = kb_teardown)
 
 /* ---- DEX files: classes.dex, classes2.dex ... classesN.dex, each the seed ------------------- */
 
-static struct ap_apk *open_multidex(size_t n, struct ap_anomalies *an)
+static uint8_t *multidex_zip(size_t n, size_t *zlen)
 {
 	size_t len;
 	uint8_t *seed = seed_dex(&len);
@@ -133,8 +139,13 @@ static struct ap_apk *open_multidex(size_t n, struct ap_anomalies *an)
 		zb_add(&z, name, 0, seed, len, crc, (uint32_t)len);
 	}
 	free(seed);
+	return zb_finish(&z, zlen);
+}
+
+static struct ap_apk *open_multidex(size_t n, struct ap_anomalies *an)
+{
 	size_t zlen;
-	uint8_t *zip = zb_finish(&z, &zlen);
+	uint8_t *zip = multidex_zip(n, &zlen);
 	struct ap_apk *apk = NULL;
 	cr_assert_eq(ap_apk_open_mem(zip, zlen, "multidex.apk", an, &apk), AP_OK);
 	free(zip);
@@ -169,6 +180,39 @@ Test(limits_caps, dex_files_past_cap)
 	cr_expect_eq(apk->entries[last].dex_order, -1, "not analysed");
 	ap_apk_close(apk);
 	ap_anom_free(&an);
+}
+
+/* The same archives scanned: the report says whether the cap cut it (it has no manifest, so it is
+ * partial for that reason in both cases) */
+static struct ap_report *scan_multidex(size_t n)
+{
+	size_t zlen;
+	uint8_t *zip = multidex_zip(n, &zlen);
+	char *path = write_tmp(".apk", zip, zlen);
+	free(zip);
+	return scan_tmp(path);
+}
+
+Test(limits_caps, dex_files_at_cap_scan, .init = kb_setup, .fini = kb_teardown)
+{
+	struct ap_report *r = scan_multidex(AP_MAX_DEX_FILES);
+	cr_expect_eq(r->n_dex, AP_MAX_DEX_FILES);
+	cr_expect_eq(count_named(r->anomalies, AP_ERR_LIMIT, "AP_MAX_DEX_FILES"), 0);
+	cr_expect(r->partial_reason && !strstr(r->partial_reason, "AP_MAX_DEX_FILES"), "%s",
+		  r->partial_reason ? r->partial_reason : "(none)");
+	ap_report_free(r);
+}
+
+Test(limits_caps, dex_files_past_cap_scan, .init = kb_setup, .fini = kb_teardown)
+{
+	struct ap_report *r = scan_multidex(AP_MAX_DEX_FILES + 1u);
+	cr_expect_eq(r->n_dex, AP_MAX_DEX_FILES, "the first %u are analysed", AP_MAX_DEX_FILES);
+	cr_expect_eq(count_named(r->anomalies, AP_ERR_LIMIT, "AP_MAX_DEX_FILES"), 1);
+	cr_expect(r->partial);
+	cr_expect(r->partial_reason &&
+		  strstr(r->partial_reason, "1 root DEX files past AP_MAX_DEX_FILES were not analysed"),
+		  "%s", r->partial_reason ? r->partial_reason : "(none)");
+	ap_report_free(r);
 }
 
 /* ---- class_defs: the seed plus a new class_defs table of n entries at its end: [0] is the seed's
@@ -221,12 +265,6 @@ Test(limits_caps, dex_classes_at_and_past_cap)
 	ap_anom_free(&at);
 	ap_anom_free(&past);
 }
-
-/* ---- instructions per method: merged into AP_MAX_CODE_UNITS (see ap_limits.h). A walk over one
- * method's instructions takes at most insns_size steps, so a smaller value would cut a walk that
- * the code-unit cap already allowed, silently. */
-_Static_assert(AP_MAX_INSNS_PER_METHOD >= AP_MAX_CODE_UNITS,
-	       "an instruction walk must never stop before the method's last code unit");
 
 /* ---- findings per report: a plain-text manifest whose k receivers start at boot (rule R16,
  * one finding each), scanned as a bare manifest ---------------------------------------------- */
@@ -311,5 +349,76 @@ Test(limits_caps, findings_past_cap, .init = kb_setup, .fini = kb_teardown)
 		cr_expect_not(seen[id]++, "receiver %zu reported twice", id);
 	}
 	free(seen);
+	ap_report_free(r);
+}
+
+/* ---- findings per report, reachability rules (findings_reach.c): samples/apk/reach.apk's
+ * reachability findings, after `prior` findings already made (copies of one R04) --------------- */
+
+static struct ap_report *reach_after(size_t prior, size_t *n_anom_before)
+{
+	char *path = ap_t_path(AP_SOURCE_DIR, "samples/apk/reach.apk");
+	struct ap_scan_opts o = {.deterministic = true};
+	struct ap_report *r = NULL;
+	cr_assert_eq(ap_scan_file(path, kb, &o, &r), AP_OK);
+	struct rl_app app;
+	cr_assert(rl_load(path, &app), "%s", path);
+	free(path);
+	struct ap_finding *v = ap_arena_calloc(r->arena, prior + 1, sizeof *v);
+	cr_assert(v);
+	for (size_t i = 0; i < prior; i++)
+		v[i] = (struct ap_finding){.rule = "R04", .title = "filler", .message = "filler",
+					   .confidence = "high"};
+	r->findings = v;
+	r->n_findings = prior;
+	r->partial = false;
+	r->partial_reason = NULL;
+	struct ap_anomalies *an = (struct ap_anomalies *)r->anomalies; /* the scan's own list */
+	*n_anom_before = an->count;
+	cr_assert_eq(ap_reach_annotate(r, kb, app.mf, app.dexes, app.n_dex, an), AP_OK);
+	rl_free(&app);
+	return r;
+}
+
+/* anomalies naming AP_MAX_FINDINGS added since index `from` */
+static size_t findings_cap_anomalies(const struct ap_report *r, size_t from)
+{
+	size_t k = 0;
+	for (size_t i = from; i < r->anomalies->count; i++)
+		k += r->anomalies->items[i].code == AP_ERR_LIMIT &&
+		     strstr(r->anomalies->items[i].what, "(AP_MAX_FINDINGS)") != NULL;
+	return k;
+}
+
+static size_t reach_findings(void)
+{
+	size_t before;
+	struct ap_report *r = reach_after(0, &before);
+	size_t n = r->n_findings;
+	ap_report_free(r);
+	cr_assert_gt(n, 1, "reach.apk has several reachability findings");
+	return n;
+}
+
+Test(limits_caps, reach_findings_at_cap, .init = kb_setup, .fini = kb_teardown)
+{
+	size_t k = reach_findings(), before;
+	struct ap_report *r = reach_after(AP_MAX_FINDINGS - k, &before);
+	cr_expect_eq(r->n_findings, AP_MAX_FINDINGS);
+	cr_expect_eq(findings_cap_anomalies(r, before), 0);
+	cr_expect_not(r->partial, "%s", r->partial_reason ? r->partial_reason : "");
+	ap_report_free(r);
+}
+
+Test(limits_caps, reach_findings_past_cap, .init = kb_setup, .fini = kb_teardown)
+{
+	size_t k = reach_findings(), before;
+	struct ap_report *r = reach_after(AP_MAX_FINDINGS - k + 1, &before);
+	cr_expect_eq(r->n_findings, AP_MAX_FINDINGS, "the first %u are kept", AP_MAX_FINDINGS);
+	cr_expect_eq(findings_cap_anomalies(r, before), 1);
+	cr_expect_eq(count_named(r->anomalies, AP_ERR_LIMIT, "1 findings past the cap of 2000 "
+							       "(AP_MAX_FINDINGS)"), 1);
+	cr_expect(r->partial);
+	cr_expect(r->partial_reason && strstr(r->partial_reason, "AP_MAX_FINDINGS"));
 	ap_report_free(r);
 }
