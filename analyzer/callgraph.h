@@ -18,6 +18,7 @@ struct ap_dex;
 struct ap_kb;
 struct ap_manifest;
 struct ap_report;
+struct ap_evidence;
 
 #define AP_CG_NONE 0xffffffffu
 
@@ -186,6 +187,11 @@ int ap_reach_annotate(struct ap_report *r, const struct ap_kb *kb, const struct 
  * partial instead of failing the scan. AP_OK or AP_ERR_NOMEM. */
 int ap_reach_scan(struct ap_report *r, const struct ap_kb *kb, const struct ap_manifest *mf,
 		  struct ap_dex *const *dexes, size_t n_dex, struct ap_anomalies *an);
+
+/* Fills one code evidence item from the solved graph: reachable, entries, the shortest path
+ * (startup first, then background, then UI) and the owners note, in r's arena. tmp is scratch. */
+void ap_reach_annotate_one(struct ap_report *r, const struct ap_kb *kb, const struct ap_cg *cg,
+			   struct ap_evidence *ev, struct ap_buf *tmp);
 
 /* ---- findings_reach.c -------------------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * clipboard read without user action, R09 location in the background, R10 high-frequency
  * collection; and R16 (self-start receivers) gains what each receiver reaches. A consent-gate
  * heuristic lowers R01/R02 to low confidence and says so. */
-#include "callgraph.h"
+#include "findings_reach_int.h"
 
 #include "dex/dex.h"
 #include "manifest/manifest.h"
@@ -21,26 +21,6 @@
 
 /* requestLocationUpdates(minTime) below this is high-frequency (R10) */
 #define R10_MIN_INTERVAL_MS 60000
-
-/* A finding the cap left out. The rules try again for every evidence item of the same finding,
- * so it is counted once per (rule, category, owner). */
-struct dropped_key {
-	const char *rule, *category, *owner;
-};
-
-struct rf {
-	struct ap_report *r;
-	const struct ap_kb *kb;
-	const struct ap_cg *cg;
-	struct ap_finding *v;
-	size_t n, cap;
-	const struct ap_kb_rule **rules;
-	size_t n_rules;
-	struct ap_buf msg, tmp;
-	bool nomem;
-	struct dropped_key *dropped; /* findings past AP_MAX_FINDINGS */
-	size_t n_dropped;
-};
 
 /* ---- constant arguments ------------------------------------------------------------------ */
 
@@ -138,7 +118,7 @@ out_free_regs:
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static const struct ap_dex_method *node_method(const struct ap_cg *cg, uint32_t node,
+const struct ap_dex_method *rf_node_method(const struct ap_cg *cg, uint32_t node,
 					       const struct ap_dex **dex)
 {
 	const struct ap_cg_node *n = &cg->nodes[node];
@@ -176,7 +156,7 @@ static bool privacy_word(const char *s)
 static bool gate_in(const struct ap_cg *cg, uint32_t node, uint32_t limit, const char **key)
 {
 	const struct ap_dex *dex;
-	const struct ap_dex_method *m = node_method(cg, node, &dex);
+	const struct ap_dex_method *m = rf_node_method(cg, node, &dex);
 	if (!m || !m->has_code)
 		return false;
 	size_t nc, ns;
@@ -210,7 +190,7 @@ static bool gate_in(const struct ap_cg *cg, uint32_t node, uint32_t limit, const
 }
 
 /* Whether the startup path to node passes a consent gate; where and key say which. */
-static bool path_gated(const struct ap_cg *cg, uint32_t node, uint32_t site_pc, uint32_t *where,
+bool rf_path_gated(const struct ap_cg *cg, uint32_t node, uint32_t site_pc, uint32_t *where,
 		       const char **key)
 {
 	uint32_t hops[AP_MAX_CALL_PATH], pcs[AP_MAX_CALL_PATH];
@@ -225,7 +205,7 @@ static bool path_gated(const struct ap_cg *cg, uint32_t node, uint32_t site_pc, 
 	return false;
 }
 
-static void short_name(const struct ap_cg *cg, uint32_t node, struct ap_buf *b)
+void rf_short_name(const struct ap_cg *cg, uint32_t node, struct ap_buf *b)
 {
 	const char *desc = ap_cg_node_class(cg, node);
 	const char *slash = strrchr(desc, '/');
@@ -239,18 +219,18 @@ static void short_name(const struct ap_cg *cg, uint32_t node, struct ap_buf *b)
 	ap_buf_adds(b, name ? name : "?");
 }
 
-static void path_text(const struct ap_cg *cg, uint32_t node, unsigned kind, struct ap_buf *b)
+void rf_path_text(const struct ap_cg *cg, uint32_t node, unsigned kind, struct ap_buf *b)
 {
 	uint32_t hops[AP_MAX_CALL_PATH];
 	size_t n = ap_cg_path(cg, node, kind, hops, NULL, AP_MAX_CALL_PATH);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ap_buf_adds(b, " -> ");
-		short_name(cg, hops[i], b);
+		rf_short_name(cg, hops[i], b);
 	}
 }
 
-static int lowest_dim(unsigned bits)
+int rf_lowest_dim(unsigned bits)
 {
 	for (int d = 1; d <= 3; d++)
 		if (bits & (1u << d))
@@ -258,7 +238,7 @@ static int lowest_dim(unsigned bits)
 	return 1;
 }
 
-static bool same(const char *a, const char *b)
+bool rf_same(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
@@ -266,8 +246,8 @@ static bool same(const char *a, const char *b)
 static void drop(struct rf *f, const char *rule, const char *category, const char *owner)
 {
 	for (size_t i = 0; i < f->n_dropped; i++)
-		if (f->dropped[i].rule == rule && same(f->dropped[i].category, category) &&
-		    same(f->dropped[i].owner, owner))
+		if (f->dropped[i].rule == rule && rf_same(f->dropped[i].category, category) &&
+		    rf_same(f->dropped[i].owner, owner))
 			return;
 	struct dropped_key *q = realloc(f->dropped, (f->n_dropped + 1) * sizeof *q);
 	if (!q) {
@@ -278,7 +258,7 @@ static void drop(struct rf *f, const char *rule, const char *category, const cha
 	f->dropped[f->n_dropped++] = (struct dropped_key){rule, category, owner};
 }
 
-static struct ap_finding *add(struct rf *f, const char *id, const char *category,
+struct ap_finding *rf_add(struct rf *f, const char *id, const char *category,
 			      const char *owner)
 {
 	const struct ap_kb_rule *r = ap_kb_rule(f->kb, id);
@@ -315,7 +295,7 @@ static struct ap_finding *add(struct rf *f, const char *id, const char *category
 	x->rule = r->id;
 	x->title = r->title;
 	x->severity = (enum ap_severity)r->severity;
-	x->dimension = lowest_dim(r->dimensions);
+	x->dimension = rf_lowest_dim(r->dimensions);
 	x->message = f->msg.data ? ap_arena_strdup(f->r->arena, f->msg.data) : r->title;
 	x->category = category;
 	x->owner = owner;
@@ -334,7 +314,7 @@ static struct ap_finding *add(struct rf *f, const char *id, const char *category
 	return x;
 }
 
-static void attach(struct rf *f, struct ap_finding *x, const struct ap_evidence *e)
+void rf_attach(struct rf *f, struct ap_finding *x, const struct ap_evidence *e)
 {
 	if (!x || x->n_evidence >= AP_MAX_FINDING_EVIDENCE)
 		return;
@@ -348,18 +328,18 @@ static void attach(struct rf *f, struct ap_finding *x, const struct ap_evidence 
 	x->n_evidence++;
 }
 
-static const char *cat_name(const struct rf *f, const char *cat)
+const char *rf_cat_name(const struct rf *f, const char *cat)
 {
 	const struct ap_kb_category *c = cat ? ap_kb_category(f->kb, cat) : NULL;
 	return c && c->name_en ? c->name_en : cat ? cat : "PI";
 }
 
 /* The finding of rule id for (category, owner) made in this pass, if any. */
-static struct ap_finding *find_mine(struct rf *f, const char *id, const char *cat, const char *own)
+struct ap_finding *rf_find_mine(struct rf *f, const char *id, const char *cat, const char *own)
 {
 	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->v[i].rule, id) == 0 && same(f->v[i].category, cat) &&
-		    same(f->v[i].owner, own))
+		if (strcmp(f->v[i].rule, id) == 0 && rf_same(f->v[i].category, cat) &&
+		    rf_same(f->v[i].owner, own))
 			return &f->v[i];
 	return NULL;
 }
@@ -380,33 +360,33 @@ static void r01(struct rf *f, const struct ap_rep_pi *pi, const struct ap_eviden
 		return;
 	uint32_t where = AP_CG_NONE;
 	const char *key = NULL;
-	bool gated = path_gated(f->cg, node, e->pc >= 0 ? (uint32_t)e->pc : AP_CG_NONE, &where, &key);
-	struct ap_finding *x = find_mine(f, "R01", pi->category, e->owner);
+	bool gated = rf_path_gated(f->cg, node, e->pc >= 0 ? (uint32_t)e->pc : AP_CG_NONE, &where, &key);
+	struct ap_finding *x = rf_find_mine(f, "R01", pi->category, e->owner);
 	if (!x) {
 		ap_buf_addf(&f->msg, "%s is read at startup, before the user can consent: ",
-			    cat_name(f, pi->category));
-		path_text(f->cg, node, AP_REACH_STARTUP, &f->msg);
+			    rf_cat_name(f, pi->category));
+		rf_path_text(f->cg, node, AP_REACH_STARTUP, &f->msg);
 		if (gated) {
 			ap_buf_adds(&f->msg, ". The path first checks a stored consent flag (");
-			short_name(f->cg, where, &f->msg);
+			rf_short_name(f->cg, where, &f->msg);
 			ap_buf_adds(&f->msg, " reads SharedPreferences \"");
 			ap_buf_add_escaped(&f->msg, key, strlen(key), 64);
 			ap_buf_adds(&f->msg, "\"), so this may run only after consent: confidence "
 					     "lowered to low");
 		}
-		x = add(f, "R01", pi->category, e->owner);
+		x = rf_add(f, "R01", pi->category, e->owner);
 		if (x && gated)
 			x->confidence = "low";
 	} else if (!gated && strcmp(x->confidence, "low") == 0) {
 		/* an ungated path to the same data: full confidence again */
 		x->confidence = "high";
 		ap_buf_addf(&f->msg, "%s is read at startup, before the user can consent: ",
-			    cat_name(f, pi->category));
-		path_text(f->cg, node, AP_REACH_STARTUP, &f->msg);
+			    rf_cat_name(f, pi->category));
+		rf_path_text(f->cg, node, AP_REACH_STARTUP, &f->msg);
 		x->message = f->msg.data ? ap_arena_strdup(f->r->arena, f->msg.data) : x->message;
 		ap_buf_reset(&f->msg);
 	}
-	attach(f, x, e);
+	rf_attach(f, x, e);
 }
 
 static void r08(struct rf *f, const struct ap_rep_pi *pi, const struct ap_evidence *e, uint32_t node)
@@ -414,16 +394,16 @@ static void r08(struct rf *f, const struct ap_rep_pi *pi, const struct ap_eviden
 	if (!ap_kb_category_within(f->kb, pi->category, "clipboard") ||
 	    !(e->entries & (AP_REACH_STARTUP | AP_REACH_BACKGROUND)))
 		return;
-	struct ap_finding *x = find_mine(f, "R08", pi->category, e->owner);
+	struct ap_finding *x = rf_find_mine(f, "R08", pi->category, e->owner);
 	if (!x) {
 		unsigned kind = e->entries & AP_REACH_STARTUP ? AP_REACH_STARTUP : AP_REACH_BACKGROUND;
 		ap_buf_addf(&f->msg, "The clipboard is read %s, with no user action: ",
 			    kind == AP_REACH_STARTUP ? "when the app starts or resumes"
 						     : "in the background");
-		path_text(f->cg, node, kind, &f->msg);
-		x = add(f, "R08", pi->category, e->owner);
+		rf_path_text(f->cg, node, kind, &f->msg);
+		x = rf_add(f, "R08", pi->category, e->owner);
 	}
-	attach(f, x, e);
+	rf_attach(f, x, e);
 }
 
 static bool location_needed(const struct ap_report *r)
@@ -441,16 +421,16 @@ static void r09(struct rf *f, const struct ap_rep_pi *pi, const struct ap_eviden
 	if (!pi->category || strncmp(pi->category, "location.", 9) != 0 ||
 	    !(e->entries & AP_REACH_BACKGROUND) || location_needed(f->r))
 		return;
-	struct ap_finding *x = find_mine(f, "R09", NULL, e->owner);
+	struct ap_finding *x = rf_find_mine(f, "R09", NULL, e->owner);
 	if (!x) {
 		ap_buf_adds(&f->msg, "Location is collected from background code: ");
-		path_text(f->cg, node, AP_REACH_BACKGROUND, &f->msg);
+		rf_path_text(f->cg, node, AP_REACH_BACKGROUND, &f->msg);
 		const struct ap_cg_entry *en = ap_cg_path_entry(f->cg, node, AP_REACH_BACKGROUND);
 		if (en && en->why)
 			ap_buf_addf(&f->msg, " (a %s entry point)", en->why);
-		x = add(f, "R09", NULL, e->owner);
+		x = rf_add(f, "R09", NULL, e->owner);
 	}
-	attach(f, x, e);
+	rf_attach(f, x, e);
 }
 
 static void r10(struct rf *f, const struct ap_rep_pi *pi, const struct ap_evidence *e, uint32_t node)
@@ -479,16 +459,16 @@ static void r10(struct rf *f, const struct ap_rep_pi *pi, const struct ap_eviden
 	bool periodic = f->cg->periodic && f->cg->periodic[node] && e->via == AP_VIA_DEX_API;
 	if (!fast && !periodic)
 		return;
-	struct ap_finding *x = find_mine(f, "R10", pi->category, e->owner);
+	struct ap_finding *x = rf_find_mine(f, "R10", pi->category, e->owner);
 	if (!x) {
 		if (fast)
 			ap_buf_addf(&f->msg, "%s is requested every %lld ms (under %d s): ",
-				    cat_name(f, pi->category), (long long)ms, R10_MIN_INTERVAL_MS / 1000);
+				    rf_cat_name(f, pi->category), (long long)ms, R10_MIN_INTERVAL_MS / 1000);
 		else
 			ap_buf_addf(&f->msg, "%s is read inside a periodic timer or repeating task: ",
-				    cat_name(f, pi->category));
+				    rf_cat_name(f, pi->category));
 		ap_buf_adds(&f->msg, e->method);
-		x = add(f, "R10", pi->category, e->owner);
+		x = rf_add(f, "R10", pi->category, e->owner);
 	}
 	struct ap_evidence copy = *e;
 	if (fast) {
@@ -496,318 +476,8 @@ static void r10(struct rf *f, const struct ap_rep_pi *pi, const struct ap_eviden
 		ap_buf_addf(&f->tmp, "minTime %lld ms", (long long)ms);
 		copy.detail = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : e->detail;
 	}
-	attach(f, x, &copy);
+	rf_attach(f, x, &copy);
 }
-
-/* ---- R02: SDK code entered at startup --------------------------------------------------------- */
-
-static const struct ap_cg *sort_cg; /* qsort has no context argument in C11 */
-
-/* Application and providers run before any activity: their paths come first on a tie. */
-static int entry_rank(uint32_t node)
-{
-	const struct ap_cg_entry *en = ap_cg_path_entry(sort_cg, node, AP_REACH_STARTUP);
-	return en && en->why && (strcmp(en->why, "application") == 0 ||
-				 strcmp(en->why, "provider") == 0) ? 0 : 1;
-}
-
-static int by_startup_dist(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint32_t dx = sort_cg->dist[0][x], dy = sort_cg->dist[0][y];
-	if (dx != dy)
-		return dx < dy ? -1 : 1;
-	int rx = entry_rank(x), ry = entry_rank(y);
-	if (rx != ry)
-		return rx - ry;
-	return x < y ? -1 : x > y;
-}
-
-/* Where startup code first enters each SDK: an SDK method reached at startup whose caller on
- * the shortest path is first-party code (or which Android itself runs: an SDK provider). One
- * finding per SDK and gate verdict, listing every such entry, nearest first. */
-static void r02(struct rf *f)
-{
-	const struct ap_cg *cg = f->cg;
-	uint32_t *cand = malloc((cg->n_nodes ? cg->n_nodes : 1) * sizeof *cand);
-	size_t n_cand = 0;
-	if (!cand) {
-		f->nomem = true;
-		return;
-	}
-	for (uint32_t u = 0; u < cg->n_nodes; u++) {
-		if (cg->dist[0][u] == AP_CG_NONE ||
-		    !ap_kb_sdk_for_class(f->kb, ap_cg_node_class(cg, u)))
-			continue;
-		uint32_t par = cg->parent[0][u];
-		if (par != AP_CG_NONE && ap_kb_sdk_for_class(f->kb, ap_cg_node_class(cg, par)))
-			continue; /* inside an SDK already: not where it is started */
-		cand[n_cand++] = u;
-	}
-	sort_cg = cg;
-	qsort(cand, n_cand, sizeof *cand, by_startup_dist);
-	for (size_t i = 0; i < n_cand; i++) {
-		uint32_t u = cand[i];
-		uint32_t par = cg->parent[0][u];
-		const struct ap_kb_sdk *sdk = ap_kb_sdk_for_class(f->kb, ap_cg_node_class(cg, u));
-		const char *owner = ap_reach_owner(f->r, f->kb, ap_cg_node_class(cg, u));
-		uint32_t where = AP_CG_NONE;
-		const char *key = NULL;
-		bool gated = path_gated(cg, u, AP_CG_NONE, &where, &key);
-		struct ap_finding *x = NULL;
-		for (size_t j = 0; j < f->n && !x; j++)
-			if (strcmp(f->v[j].rule, "R02") == 0 && same(f->v[j].owner, owner) &&
-			    (strcmp(f->v[j].confidence, "low") == 0) == gated)
-				x = &f->v[j];
-		if (!x) {
-			const struct ap_cg_entry *en = ap_cg_path_entry(cg, u, AP_REACH_STARTUP);
-			ap_buf_addf(&f->msg, "%s (%s) is started at startup",
-				    sdk->name ? sdk->name : sdk->id, owner);
-			if (par == AP_CG_NONE)
-				ap_buf_addf(&f->msg, ": Android runs its %s ",
-					    en && en->why ? en->why : "entry point");
-			else
-				ap_buf_adds(&f->msg, " from first-party code: ");
-			path_text(cg, u, AP_REACH_STARTUP, &f->msg);
-			if (gated) {
-				ap_buf_adds(&f->msg, "; the path first checks a stored consent flag (");
-				short_name(cg, where, &f->msg);
-				ap_buf_adds(&f->msg, " reads \"");
-				ap_buf_add_escaped(&f->msg, key, strlen(key), 64);
-				ap_buf_adds(&f->msg, "\"): confidence lowered to low");
-			} else {
-				ap_buf_adds(&f->msg, ", with no consent check on the way");
-			}
-			x = add(f, "R02", NULL, owner);
-			if (!x)
-				break;
-			if (gated)
-				x->confidence = "low";
-		}
-		/* evidence: the call into the SDK (or the SDK's own entry point) */
-		uint32_t at = par != AP_CG_NONE ? par : u;
-		struct ap_evidence ev = {.via = AP_VIA_DEX_API, .owner = owner, .pc = -1,
-					 .offset = -1, .reachable = 1, .entries = ap_cg_kinds(cg, u)};
-		ap_buf_reset(&f->tmp);
-		ap_cg_format(cg, u, &f->tmp);
-		ev.api = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
-		ap_buf_reset(&f->tmp);
-		ap_cg_format(cg, at, &f->tmp);
-		ev.method = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
-		const char *dn = ap_dex_name(cg->dexes[cg->nodes[at].dex]);
-		ev.dexfile = dn ? ap_arena_strdup(f->r->arena, dn) : NULL;
-		if (par != AP_CG_NONE && cg->ppc[0][u] != AP_CG_NONE)
-			ev.pc = cg->ppc[0][u];
-		uint32_t hops[AP_MAX_CALL_PATH];
-		size_t n = ap_cg_path(cg, u, AP_REACH_STARTUP, hops, NULL, AP_MAX_CALL_PATH);
-		const char **path = n ? ap_arena_calloc(f->r->arena, n, sizeof *path) : NULL;
-		for (size_t j = 0; path && j < n; j++) {
-			ap_buf_reset(&f->tmp);
-			ap_cg_format(cg, hops[j], &f->tmp);
-			path[j] = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : "";
-		}
-		ev.path = path;
-		ev.n_path = path ? n : 0;
-		attach(f, x, &ev);
-	}
-	free(cand);
-}
-
-/* ---- R03: requestPermissions with several dangerous permissions in launcher code ------------- */
-
-static void r03(struct rf *f)
-{
-	const struct ap_cg *cg = f->cg;
-	for (uint32_t u = 0; u < cg->n_nodes; u++) {
-		if (cg->dist[0][u] == AP_CG_NONE)
-			continue;
-		const struct ap_dex *dex;
-		const struct ap_dex_method *m = node_method(cg, u, &dex);
-		if (!m || !m->has_code)
-			continue;
-		size_t nc, ns;
-		const struct ap_dex_call *calls = ap_dex_calls(dex, &nc);
-		const struct ap_dex_string_load *sl = ap_dex_string_loads(dex, &ns);
-		uint32_t n_mids = ap_dex_counts(dex)->methods;
-		for (uint32_t i = 0; i < m->calls_n && (size_t)m->calls_first + i < nc; i++) {
-			const struct ap_dex_call *c = &calls[m->calls_first + i];
-			if (c->callee >= n_mids)
-				continue;
-			uint64_t k = cg->mid[cg->nodes[u].dex][c->callee];
-			if (k == UINT64_MAX || strncmp(cg->sigs[(uint32_t)k], "requestPermissions(", 19))
-				continue;
-			/* the constant array: dangerous permission names loaded before the call */
-			size_t n_dangerous = 0;
-			ap_buf_reset(&f->tmp);
-			for (uint32_t j = 0; j < m->strings_n && (size_t)m->strings_first + j < ns; j++) {
-				const struct ap_dex_string_load *s = &sl[m->strings_first + j];
-				const char *str = ap_dex_string(dex, s->string_idx);
-				const struct ap_kb_permission *p = str && s->pc < c->pc
-									   ? ap_kb_permission(f->kb, str)
-									   : NULL;
-				if (!p || !p->dangerous || strchr(str, '.') == NULL)
-					continue;
-				if (n_dangerous++)
-					ap_buf_adds(&f->tmp, ", ");
-				ap_buf_adds(&f->tmp, str);
-			}
-			if (n_dangerous < 2)
-				continue;
-			ap_buf_addf(&f->msg, "%zu dangerous permissions are requested at once at launch (",
-				    n_dangerous);
-			ap_buf_add_escaped(&f->msg, f->tmp.data ? f->tmp.data : "", f->tmp.len, 400);
-			ap_buf_adds(&f->msg, "): ");
-			path_text(cg, u, AP_REACH_STARTUP, &f->msg);
-			const char *owner = ap_reach_owner(f->r, f->kb, ap_cg_node_class(cg, u));
-			struct ap_finding *x = add(f, "R03", NULL, owner);
-			struct ap_evidence ev = {.via = AP_VIA_DEX_API, .owner = owner, .pc = c->pc,
-						 .offset = -1, .reachable = 1,
-						 .entries = ap_cg_kinds(cg, u)};
-			ap_buf_reset(&f->tmp);
-			ap_cg_format(cg, u, &f->tmp);
-			ev.method = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
-			ap_buf_reset(&f->tmp);
-			ap_buf_adds(&f->tmp, cg->classes[(uint32_t)(k >> 32)].desc);
-			ap_buf_adds(&f->tmp, "->");
-			ap_buf_adds(&f->tmp, cg->sigs[(uint32_t)k]);
-			ev.api = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
-			ev.dexfile = ap_dex_name(dex) ? ap_arena_strdup(f->r->arena, ap_dex_name(dex)) : NULL;
-			attach(f, x, &ev);
-		}
-	}
-}
-
-/* ---- R16: what each self-starting receiver reaches ------------------------------------------ */
-
-static bool self_start_action(const char *a)
-{
-	static const char *const acts[] = {"BOOT_COMPLETED", "LOCKED_BOOT_COMPLETED",
-					   "QUICKBOOT_POWERON", "USER_PRESENT",
-					   "CONNECTIVITY_CHANGE", "PACKAGE_ADDED", "PACKAGE_REPLACED",
-					   "MY_PACKAGE_REPLACED"};
-	for (size_t i = 0; a && i < sizeof acts / sizeof *acts; i++)
-		if (strstr(a, acts[i]))
-			return true;
-	return false;
-}
-
-/* "Lcom/x/Boot;" -> "com.x.Boot" into b */
-static void dotted(const char *desc, struct ap_buf *b)
-{
-	size_t n = strlen(desc);
-	for (size_t i = 1; i + 1 < n; i++)
-		ap_buf_addc(b, desc[i] == '/' ? '.' : desc[i]);
-}
-
-/* The R16 finding the analysis made for this receiver (its message names the class), or ours. */
-static struct ap_finding *r16_for(struct rf *f, const char *recv_dotted, const char *action)
-{
-	for (size_t i = 0; i < f->r->n_findings; i++)
-		if (strcmp(f->r->findings[i].rule, "R16") == 0 && f->r->findings[i].message &&
-		    strstr(f->r->findings[i].message, recv_dotted))
-			return &f->r->findings[i];
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->v[i].rule, "R16") == 0 && strstr(f->v[i].message, recv_dotted))
-			return &f->v[i];
-	ap_buf_adds(&f->msg, "receiver ");
-	ap_buf_add_escaped(&f->msg, recv_dotted, strlen(recv_dotted), 200);
-	ap_buf_adds(&f->msg, " starts on ");
-	ap_buf_add_escaped(&f->msg, action, strlen(action), 200);
-	ap_buf_adds(&f->msg, " and reaches personal-information collection");
-	return add(f, "R16", NULL, "first_party");
-}
-
-/* What each self-starting receiver (BOOT_COMPLETED and the like) reaches: a search from that
- * receiver alone, so the path shows the receiver even when the PI call is also an entry of its
- * own (a service it starts). */
-static void r16(struct rf *f)
-{
-	const struct ap_cg *cg = f->cg;
-	uint32_t *par = NULL, *pcq = NULL;
-	for (size_t ei = 0; ei < cg->n_entries; ei++) {
-		const struct ap_cg_entry *en = &cg->entries[ei];
-		const char *act = NULL;
-		for (size_t i = 0; en->why && strcmp(en->why, "receiver") == 0 && i < en->n_actions &&
-				   !act; i++)
-			if (self_start_action(en->actions[i]))
-				act = en->actions[i];
-		if (!act)
-			continue;
-		if (!par) {
-			par = malloc((cg->n_nodes + 1) * sizeof *par);
-			pcq = malloc((cg->n_nodes + 1) * sizeof *pcq);
-			if (!par || !pcq) {
-				f->nomem = true;
-				break;
-			}
-		}
-		/* BFS from the receiver: par[] = parent (AP_CG_NONE - 1 = unvisited), pcq = queue */
-		for (size_t i = 0; i < cg->n_nodes; i++)
-			par[i] = AP_CG_NONE - 1;
-		size_t head = 0, tail = 0;
-		par[en->node] = AP_CG_NONE;
-		pcq[tail++] = en->node;
-		while (head < tail) {
-			uint32_t u = pcq[head++];
-			const struct ap_cg_node *n = &cg->nodes[u];
-			for (uint32_t i = 0; i < n->edges_n; i++) {
-				const struct ap_cg_edge *e = &cg->edges[n->edges_first + i];
-				if (e->kind == AP_CGE_CALLBACK)
-					continue;
-				size_t nt;
-				const uint32_t *t = ap_cg_targets(cg, e, &nt);
-				for (size_t j = 0; j < nt; j++)
-					if (par[t[j]] == AP_CG_NONE - 1) {
-						par[t[j]] = u;
-						pcq[tail++] = t[j];
-					}
-			}
-		}
-		ap_buf_reset(&f->tmp);
-		dotted(ap_cg_node_class(cg, en->node), &f->tmp);
-		char *recv = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data) : NULL;
-		if (!recv)
-			continue;
-		struct ap_finding *x = NULL;
-		for (size_t i = 0; i < f->r->n_pi; i++) {
-			for (size_t j = 0; j < f->r->pi[i].n_evidence; j++) {
-				const struct ap_evidence *e = &f->r->pi[i].evidence[j];
-				if (e->via != AP_VIA_DEX_API || e->reachable != 1 || !e->method)
-					continue;
-				uint32_t node = ap_cg_find(cg, e->method);
-				if (node == AP_CG_NONE || par[node] == AP_CG_NONE - 1)
-					continue;
-				if (!x && !(x = r16_for(f, recv, act)))
-					break;
-				uint32_t hops[AP_MAX_CALL_PATH];
-				size_t n = 0;
-				for (uint32_t u = node; u != AP_CG_NONE && n < AP_MAX_CALL_PATH; u = par[u])
-					hops[n++] = u;
-				const char **path = ap_arena_calloc(f->r->arena, n, sizeof *path);
-				for (size_t k = 0; path && k < n; k++) {
-					ap_buf_reset(&f->tmp);
-					ap_cg_format(cg, hops[n - 1 - k], &f->tmp);
-					path[k] = f->tmp.data ? ap_arena_strdup(f->r->arena, f->tmp.data)
-							      : "";
-				}
-				struct ap_evidence copy = *e;
-				copy.path = path;
-				copy.n_path = path ? n : 0;
-				copy.entries = AP_REACH_BACKGROUND;
-				ap_buf_reset(&f->tmp);
-				ap_buf_addf(&f->tmp, "started by %s (%s)", recv, act);
-				copy.path_owners_note = f->tmp.data ? ap_arena_strdup(f->r->arena,
-										 f->tmp.data)
-								    : NULL;
-				attach(f, x, &copy);
-			}
-		}
-	}
-	free(par);
-	free(pcq);
-}
-
-/* ---- driver ------------------------------------------------------------------------------- */
 
 static int merge(struct rf *f)
 {
@@ -849,7 +519,7 @@ static int merge(struct rf *f)
 		d->title = kr->title;
 		d->help = kr->trigger;
 		d->severity = (enum ap_severity)kr->severity;
-		d->dimension = lowest_dim(kr->dimensions);
+		d->dimension = rf_lowest_dim(kr->dimensions);
 		d->remediation = kr->remediation;
 		if (kr->refs.n) {
 			struct ap_ref *refs = ap_arena_calloc(r->arena, kr->refs.n, sizeof *refs);
@@ -890,9 +560,10 @@ int ap_reach_findings(struct ap_report *r, const struct ap_kb *kb, const struct 
 			r10(&f, pi, e, node);
 		}
 	}
-	r02(&f);
-	r03(&f);
-	r16(&f);
+	rf_r02(&f);
+	rf_r03(&f);
+	rf_r16(&f);
+	rf_r19(&f);
 	int rc = f.nomem ? AP_ERR_NOMEM : merge(&f);
 	if (rc == AP_OK && f.n_dropped) /* as findings.c does at its own cap */
 		ap_scan_findings_dropped(r, cg->an, f.n_dropped);

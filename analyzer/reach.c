@@ -308,9 +308,8 @@ static bool is_code_evidence(const struct ap_evidence *e)
 		e->via == AP_VIA_REFLECTION) && e->method && !e->hidden;
 }
 
-/* Fills one evidence item from the solved graph. */
-static void annotate_one(struct ap_report *r, const struct ap_kb *kb, const struct ap_cg *cg,
-			 struct ap_evidence *ev, struct ap_buf *tmp)
+void ap_reach_annotate_one(struct ap_report *r, const struct ap_kb *kb, const struct ap_cg *cg,
+			   struct ap_evidence *ev, struct ap_buf *tmp)
 {
 	uint32_t node = ap_cg_find(cg, ev->method);
 	ev->entries = ap_cg_kinds(cg, node);
@@ -394,12 +393,12 @@ int ap_reach_annotate(struct ap_report *r, const struct ap_kb *kb, const struct 
 	for (size_t i = 0; i < r->n_pi; i++)
 		for (size_t j = 0; j < r->pi[i].n_evidence; j++)
 			if (is_code_evidence(&r->pi[i].evidence[j]))
-				annotate_one(r, kb, cg, &r->pi[i].evidence[j], &tmp);
+				ap_reach_annotate_one(r, kb, cg, &r->pi[i].evidence[j], &tmp);
 	/* the findings made so far hold copies of the evidence: annotate those too */
 	for (size_t i = 0; i < r->n_findings; i++)
 		for (size_t j = 0; j < r->findings[i].n_evidence; j++)
 			if (is_code_evidence(&r->findings[i].evidence[j]))
-				annotate_one(r, kb, cg, &r->findings[i].evidence[j], &tmp);
+				ap_reach_annotate_one(r, kb, cg, &r->findings[i].evidence[j], &tmp);
 	ap_buf_free(&tmp);
 	e2 = ap_reach_findings(r, kb, mf, cg);
 	ap_log(AP_LOG_INFO, "reach",

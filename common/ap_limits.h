@@ -56,6 +56,12 @@
 #define AP_MAX_REPORT_URLS          2000u                 /* URLs/hosts kept per report */
 #define AP_MAX_FINDING_EVIDENCE     20u                   /* evidence items listed in one finding */
 #define AP_MAX_CG_EDGES             (1u << 25)            /* call graph edges kept (reachability, issue 6) */
+#define AP_MAX_TAINT_SOURCES        64u                   /* PI source sites tracked per method (R19) */
+#define AP_MAX_TAINT_FLOWS_PER_METHOD 32u
+#define AP_MAX_TAINT_FLOWS          4096u                 /* flows kept per app */
+#define AP_MAX_TAINT_JOINS          2048u                 /* branch targets merged per method */
+#define AP_MAX_TAINT_JOIN_SLOTS     (1u << 18)            /* targets x registers kept per method */
+#define AP_MAX_TAINT_PASSES         4u                    /* passes over a method with loops */
 
 /* knowledge base (analyzer/rules, --rules DIR) */
 #define AP_MAX_KB_FILE              (16u << 20)           /* bytes of one data file */
