@@ -1,5 +1,5 @@
-/* The manifest model as JSON with json-c. Every string from the APK goes through ap_rep_esc (one
- * line, valid UTF-8, capped) before json-c adds JSON's own escaping. */
+/* The manifest model as JSON. Every string from the APK goes through ap_rep_esc (one line, valid
+ * UTF-8, capped) before the writer adds JSON's own escaping. */
 #include "manifest_json.h"
 
 #include "ap_buf.h"
@@ -9,190 +9,200 @@
 #include "report_json.h"
 #include "report_util.h"
 
-#include <json-c/json.h>
 #include <string.h>
 
-static json_object *jstr(const char *s)
+static void put_str(struct ap_rj *j, const char *k, const char *v)
 {
-	if (!s)
-		return NULL; /* json-c writes NULL members as null */
-	struct ap_buf tmp = AP_BUF_INIT;
-	json_object *o = json_object_new_string(ap_rep_escd(&tmp, s, AP_REP_CAP));
-	ap_buf_free(&tmp);
-	return o;
+	ap_rj_kstr(j, k, v, AP_REP_CAP);
 }
 
-static void put_str(json_object *o, const char *k, const char *v)
+/* NULL elements are left out (unlike the report's arrays, which say null). */
+static void str_array(struct ap_rj *j, const char *k, char *const *v, size_t n)
 {
-	json_object_object_add(o, k, jstr(v));
-}
-
-static json_object *str_array(char *const *v, size_t n)
-{
-	json_object *a = json_object_new_array();
+	ap_jw_key(&j->w, k);
+	ap_jw_arr(&j->w);
 	for (size_t i = 0; i < n; i++)
 		if (v[i])
-			json_object_array_add(a, jstr(v[i]));
-	return a;
+			ap_rj_str(j, v[i], AP_REP_CAP);
+	ap_jw_arr_end(&j->w);
 }
 
-static json_object *filter_json(const struct ap_mf_intent_filter *f)
+static void filter_json(struct ap_rj *j, const struct ap_mf_intent_filter *f)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "actions", str_array(f->actions, f->n_actions));
-	json_object_object_add(o, "categories", str_array(f->categories, f->n_categories));
-	json_object_object_add(o, "schemes", str_array(f->schemes, f->n_schemes));
-	json_object_object_add(o, "hosts", str_array(f->hosts, f->n_hosts));
-	json_object_object_add(o, "priority", json_object_new_int(f->priority));
-	return o;
+	ap_jw_obj(&j->w);
+	str_array(j, "actions", f->actions, f->n_actions);
+	str_array(j, "categories", f->categories, f->n_categories);
+	str_array(j, "schemes", f->schemes, f->n_schemes);
+	str_array(j, "hosts", f->hosts, f->n_hosts);
+	ap_jw_ki64(&j->w, "priority", f->priority);
+	ap_jw_obj_end(&j->w);
 }
 
-static json_object *meta_json(const struct ap_mf_meta *m, size_t n)
+static void filters_json(struct ap_rj *j, const char *k, const struct ap_mf_intent_filter *f,
+			 size_t n)
 {
-	json_object *a = json_object_new_array();
+	ap_jw_key(&j->w, k);
+	ap_jw_arr(&j->w);
+	for (size_t i = 0; i < n; i++)
+		filter_json(j, &f[i]);
+	ap_jw_arr_end(&j->w);
+}
+
+static void meta_json(struct ap_rj *j, const struct ap_mf_meta *m, size_t n)
+{
+	ap_jw_key(&j->w, "meta_data");
+	ap_jw_arr(&j->w);
 	for (size_t i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-		put_str(o, "name", m[i].name);
-		put_str(o, "value", m[i].value);
-		put_str(o, "resource", m[i].resource);
-		json_object_array_add(a, o);
+		ap_jw_obj(&j->w);
+		put_str(j, "name", m[i].name);
+		put_str(j, "value", m[i].value);
+		put_str(j, "resource", m[i].resource);
+		ap_jw_obj_end(&j->w);
 	}
-	return a;
+	ap_jw_arr_end(&j->w);
 }
 
-static json_object *component_json(const struct ap_mf_component *k)
+static void component_json(struct ap_rj *j, const struct ap_mf_component *k)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "kind", json_object_new_string(ap_comp_kind_name(k->kind)));
-	put_str(o, "name", k->name);
+	struct ap_jw *w = &j->w;
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "kind", ap_comp_kind_name(k->kind));
+	put_str(j, "name", k->name);
 	if (k->target)
-		put_str(o, "target", k->target);
-	json_object_object_add(o, "exported", json_object_new_boolean(k->exported));
-	json_object_object_add(o, "exported_explicit",
-			       json_object_new_boolean(k->exported_explicit));
-	json_object_object_add(o, "enabled", json_object_new_boolean(k->enabled));
-	put_str(o, "permission", k->permission);
-	put_str(o, "process", k->process);
+		put_str(j, "target", k->target);
+	ap_jw_kbool(w, "exported", k->exported);
+	ap_jw_kbool(w, "exported_explicit", k->exported_explicit);
+	ap_jw_kbool(w, "enabled", k->enabled);
+	put_str(j, "permission", k->permission);
+	put_str(j, "process", k->process);
 	if (k->kind == AP_COMP_PROVIDER)
-		put_str(o, "authorities", k->authorities);
-	json_object_object_add(o, "direct_boot_aware",
-			       json_object_new_boolean(k->direct_boot_aware));
-	json_object *fs = json_object_new_array();
-	for (size_t i = 0; i < k->n_filters; i++)
-		json_object_array_add(fs, filter_json(&k->filters[i]));
-	json_object_object_add(o, "intent_filters", fs);
-	json_object_object_add(o, "meta_data", meta_json(k->meta, k->n_meta));
-	json_object_object_add(o, "line", json_object_new_int((int)k->line));
-	return o;
+		put_str(j, "authorities", k->authorities);
+	ap_jw_kbool(w, "direct_boot_aware", k->direct_boot_aware);
+	filters_json(j, "intent_filters", k->filters, k->n_filters);
+	meta_json(j, k->meta, k->n_meta);
+	ap_jw_ki64(w, "line", (int)k->line);
+	ap_jw_obj_end(w);
 }
 
-static json_object *model_json(const struct ap_manifest *m)
+static void app_json(struct ap_rj *j, const struct ap_manifest *m)
 {
-	json_object *o = json_object_new_object();
-	put_str(o, "package", m->package);
-	json_object_object_add(o, "version_code", m->version_code < 0 ? NULL
-					      : json_object_new_int64(m->version_code));
-	put_str(o, "version_name", m->version_name);
-	json_object_object_add(o, "min_sdk", json_object_new_int(m->min_sdk));
-	json_object_object_add(o, "target_sdk", json_object_new_int(m->target_sdk));
-	json_object_object_add(o, "max_sdk", m->max_sdk ? json_object_new_int(m->max_sdk) : NULL);
-	put_str(o, "min_sdk_raw", m->min_sdk_str);
-	put_str(o, "target_sdk_raw", m->target_sdk_str);
-	put_str(o, "label", m->label);
-	put_str(o, "label_zh", m->label_zh);
-	put_str(o, "label_ref", m->label_ref);
-	json_object_object_add(o, "format", json_object_new_string(m->from_text_xml ? "text-xml"
-										     : "axml"));
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "application");
+	ap_jw_obj(w);
+	put_str(j, "name", m->app_name);
+	ap_jw_kbool(w, "debuggable", m->debuggable);
+	ap_jw_kbool(w, "allow_backup", m->allow_backup);
+	ap_jw_kbool(w, "uses_cleartext_traffic", m->uses_cleartext);
+	ap_jw_kbool(w, "uses_cleartext_traffic_explicit", m->uses_cleartext_explicit);
+	ap_jw_kbool(w, "has_code", m->has_code);
+	put_str(j, "network_security_config", m->network_security_config);
+	put_str(j, "app_component_factory", m->app_component_factory);
+	meta_json(j, m->app_meta, m->n_app_meta);
+	ap_jw_obj_end(w);
+}
 
-	json_object *app = json_object_new_object();
-	put_str(app, "name", m->app_name);
-	json_object_object_add(app, "debuggable", json_object_new_boolean(m->debuggable));
-	json_object_object_add(app, "allow_backup", json_object_new_boolean(m->allow_backup));
-	json_object_object_add(app, "uses_cleartext_traffic",
-			       json_object_new_boolean(m->uses_cleartext));
-	json_object_object_add(app, "uses_cleartext_traffic_explicit",
-			       json_object_new_boolean(m->uses_cleartext_explicit));
-	json_object_object_add(app, "has_code", json_object_new_boolean(m->has_code));
-	put_str(app, "network_security_config", m->network_security_config);
-	put_str(app, "app_component_factory", m->app_component_factory);
-	json_object_object_add(app, "meta_data", meta_json(m->app_meta, m->n_app_meta));
-	json_object_object_add(o, "application", app);
-
-	json_object *up = json_object_new_array();
+static void perms_json(struct ap_rj *j, const struct ap_manifest *m)
+{
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "uses_permissions");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < m->n_uses_perms; i++) {
 		const struct ap_mf_uses_permission *p = &m->uses_perms[i];
-		json_object *e = json_object_new_object();
-		put_str(e, "name", p->name);
+		ap_jw_obj(w);
+		put_str(j, "name", p->name);
 		if (p->max_sdk)
-			json_object_object_add(e, "max_sdk", json_object_new_int(p->max_sdk));
+			ap_jw_ki64(w, "max_sdk", p->max_sdk);
 		if (p->sdk23)
-			json_object_object_add(e, "sdk23", json_object_new_boolean(1));
-		json_object_object_add(e, "line", json_object_new_int((int)p->line));
-		json_object_array_add(up, e);
+			ap_jw_kbool(w, "sdk23", true);
+		ap_jw_ki64(w, "line", (int)p->line);
+		ap_jw_obj_end(w);
 	}
-	json_object_object_add(o, "uses_permissions", up);
-
-	json_object *pd = json_object_new_array();
+	ap_jw_arr_end(w);
+	ap_jw_key(w, "permissions");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < m->n_perms; i++) {
-		json_object *e = json_object_new_object();
-		put_str(e, "name", m->perms[i].name);
-		put_str(e, "protection_level", m->perms[i].protection);
-		json_object_array_add(pd, e);
+		ap_jw_obj(w);
+		put_str(j, "name", m->perms[i].name);
+		put_str(j, "protection_level", m->perms[i].protection);
+		ap_jw_obj_end(w);
 	}
-	json_object_object_add(o, "permissions", pd);
-
-	json_object *cs = json_object_new_array();
-	for (size_t i = 0; i < m->n_comps; i++)
-		json_object_array_add(cs, component_json(&m->comps[i]));
-	json_object_object_add(o, "components", cs);
-	put_str(o, "launcher_activity",
-		m->launcher >= 0 && (size_t)m->launcher < m->n_comps ? m->comps[m->launcher].name
-								      : NULL);
-
-	json_object *fe = json_object_new_array();
-	for (size_t i = 0; i < m->n_features; i++) {
-		json_object *e = json_object_new_object();
-		put_str(e, "name", m->features[i].name);
-		json_object_object_add(e, "required", json_object_new_boolean(m->features[i].required));
-		if (m->features[i].gles_version)
-			json_object_object_add(e, "gles_version",
-					       json_object_new_int(m->features[i].gles_version));
-		json_object_array_add(fe, e);
-	}
-	json_object_object_add(o, "uses_features", fe);
-
-	json_object *q = json_object_new_object();
-	json_object_object_add(q, "packages", str_array(m->query_packages, m->n_query_packages));
-	json_object_object_add(q, "providers", str_array(m->query_providers, m->n_query_providers));
-	json_object *qi = json_object_new_array();
-	for (size_t i = 0; i < m->n_query_intents; i++)
-		json_object_array_add(qi, filter_json(&m->query_intents[i]));
-	json_object_object_add(q, "intents", qi);
-	json_object_object_add(o, "queries", q);
-	return o;
+	ap_jw_arr_end(w);
 }
 
-static json_object *anomalies_json(const struct ap_anomalies *an)
+static void features_queries_json(struct ap_rj *j, const struct ap_manifest *m)
 {
-	struct ap_buf t = AP_BUF_INIT;
-	json_object *a = ap_rj_anomalies(&t, an);
-	ap_buf_free(&t);
-	return a;
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "uses_features");
+	ap_jw_arr(w);
+	for (size_t i = 0; i < m->n_features; i++) {
+		ap_jw_obj(w);
+		put_str(j, "name", m->features[i].name);
+		ap_jw_kbool(w, "required", m->features[i].required);
+		if (m->features[i].gles_version)
+			ap_jw_ki64(w, "gles_version", m->features[i].gles_version);
+		ap_jw_obj_end(w);
+	}
+	ap_jw_arr_end(w);
+
+	ap_jw_key(w, "queries");
+	ap_jw_obj(w);
+	str_array(j, "packages", m->query_packages, m->n_query_packages);
+	str_array(j, "providers", m->query_providers, m->n_query_providers);
+	filters_json(j, "intents", m->query_intents, m->n_query_intents);
+	ap_jw_obj_end(w);
+}
+
+static void model_json(struct ap_rj *j, const struct ap_manifest *m)
+{
+	struct ap_jw *w = &j->w;
+	ap_jw_obj(w);
+	put_str(j, "package", m->package);
+	ap_jw_key(w, "version_code");
+	if (m->version_code < 0)
+		ap_jw_null(w);
+	else
+		ap_jw_i64(w, m->version_code);
+	put_str(j, "version_name", m->version_name);
+	ap_jw_ki64(w, "min_sdk", m->min_sdk);
+	ap_jw_ki64(w, "target_sdk", m->target_sdk);
+	ap_jw_key(w, "max_sdk");
+	if (m->max_sdk)
+		ap_jw_i64(w, m->max_sdk);
+	else
+		ap_jw_null(w);
+	put_str(j, "min_sdk_raw", m->min_sdk_str);
+	put_str(j, "target_sdk_raw", m->target_sdk_str);
+	put_str(j, "label", m->label);
+	put_str(j, "label_zh", m->label_zh);
+	put_str(j, "label_ref", m->label_ref);
+	ap_jw_kstr(w, "format", m->from_text_xml ? "text-xml" : "axml");
+	app_json(j, m);
+	perms_json(j, m);
+	ap_jw_key(w, "components");
+	ap_jw_arr(w);
+	for (size_t i = 0; i < m->n_comps; i++)
+		component_json(j, &m->comps[i]);
+	ap_jw_arr_end(w);
+	put_str(j, "launcher_activity",
+		m->launcher >= 0 && (size_t)m->launcher < m->n_comps ? m->comps[m->launcher].name
+								      : NULL);
+	features_queries_json(j, m);
+	ap_jw_obj_end(w);
 }
 
 int ap_report_manifest_json(const struct ap_manifest *m, const struct ap_anomalies *an,
 			    struct ap_buf *out)
 {
-	json_object *root = json_object_new_object();
-	if (!root)
-		return AP_ERR_NOMEM;
-	json_object_object_add(root, "manifest", m ? model_json(m) : NULL);
-	json_object_object_add(root, "anomalies", anomalies_json(an));
-	json_object_object_add(root, "anomalies_dropped",
-			       json_object_new_int64(an ? (int64_t)an->dropped : 0));
-	const char *s = json_object_to_json_string_ext(
-		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
-	bool ok = s && ap_buf_adds(out, s) && ap_buf_addc(out, '\n');
-	json_object_put(root);
-	return ok ? AP_OK : s ? AP_ERR_LIMIT : AP_ERR_NOMEM;
+	struct ap_rj j;
+	ap_rj_begin(&j, out, AP_RJ_PRETTY);
+	ap_jw_obj(&j.w);
+	ap_jw_key(&j.w, "manifest");
+	if (m)
+		model_json(&j, m);
+	else
+		ap_jw_null(&j.w);
+	ap_rj_anomalies(&j, an);
+	ap_jw_ki64(&j.w, "anomalies_dropped", an ? (int64_t)an->dropped : 0);
+	ap_jw_obj_end(&j.w);
+	return ap_rj_end(&j);
 }

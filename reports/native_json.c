@@ -1,4 +1,4 @@
-/* `apkpriv native --json`: the native library model as JSON via json-c. Every string from the
+/* `apkpriv native --json`: the native library model as JSON. Every string from the
  * file (symbol names, constant arguments, URLs, paths) goes through ap_buf_add_escaped first. */
 #include "reports/native_json.h"
 #include "reports/report_json.h"
@@ -10,131 +10,151 @@
 #include "ap_err.h"
 #include "ap_limits.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
-static json_object *jstr(const char *s)
+/* Native strings get ap_buf_add_escaped (bytes from the ELF), not the report's ap_rep_esc. */
+static void jstr(struct ap_rj *j, const char *s)
 {
-	if (!s)
-		return NULL;
-	struct ap_buf b = AP_BUF_INIT;
-	ap_buf_add_escaped(&b, s, strlen(s), AP_MAX_STRING_REPORT);
-	json_object *o = json_object_new_string_len(b.data ? b.data : "", (int)b.len);
-	ap_buf_free(&b);
-	return o;
+	if (!s) {
+		ap_jw_null(&j->w);
+		return;
+	}
+	ap_buf_reset(&j->tmp);
+	ap_buf_add_escaped(&j->tmp, s, strlen(s), AP_MAX_STRING_REPORT);
+	j->oom |= j->tmp.failed;
+	ap_jw_strn(&j->w, j->tmp.data && !j->tmp.failed ? j->tmp.data : "",
+		   j->tmp.failed ? 0 : j->tmp.len);
 }
 
-static json_object *jhex(uint64_t v)
+static void kstr(struct ap_rj *j, const char *k, const char *s)
+{
+	ap_jw_key(&j->w, k);
+	jstr(j, s);
+}
+
+static void khex(struct ap_jw *w, const char *k, uint64_t v)
 {
 	char t[24];
 	snprintf(t, sizeof(t), "0x%llx", (unsigned long long)v);
-	return json_object_new_string(t);
+	ap_jw_kstr(w, k, t);
 }
 
-static json_object *str_array(const char *const *v, size_t n)
+static void str_array(struct ap_rj *j, const char *k, const char *const *v, size_t n)
 {
-	json_object *a = json_object_new_array();
+	ap_jw_key(&j->w, k);
+	ap_jw_arr(&j->w);
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, jstr(v[i]));
-	return a;
+		jstr(j, v[i]);
+	ap_jw_arr_end(&j->w);
 }
 
-static json_object *call_obj(const struct ap_native_call *c)
+static void call_obj(struct ap_rj *j, const struct ap_native_call *c)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "symbol", jstr(c->symbol));
-	json_object *args = json_object_new_array();
+	struct ap_jw *w = &j->w;
+	ap_jw_obj(w);
+	kstr(j, "symbol", c->symbol);
+	ap_jw_key(w, "args");
+	ap_jw_arr(w);
 	for (unsigned i = 0; i < c->n_args; i++) {
 		const struct ap_native_arg *a = &c->args[i];
 		if (a->kind == AP_NARG_STR)
-			json_object_array_add(args, jstr(a->str));
+			jstr(j, a->str);
 		else if (a->kind == AP_NARG_INT)
-			json_object_array_add(args, json_object_new_int64((int64_t)a->val));
+			ap_jw_i64(w, (int64_t)a->val);
 		else
-			json_object_array_add(args, NULL);
+			ap_jw_null(w);
 	}
-	json_object_object_add(o, "args", args);
-	json_object_object_add(o, "offset", json_object_new_int64((int64_t)c->offset));
-	json_object_object_add(o, "vaddr", jhex(c->vaddr));
+	ap_jw_arr_end(w);
+	ap_jw_ki64(w, "offset", (int64_t)c->offset);
+	khex(w, "vaddr", c->vaddr);
 	if (c->func_name)
-		json_object_object_add(o, "function", jstr(c->func_name));
-	return o;
+		kstr(j, "function", c->func_name);
+	ap_jw_obj_end(w);
 }
 
-static json_object *lib_obj(const struct ap_native_lib *l)
+static void symbols(struct ap_rj *j, const struct ap_native_lib *l)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "path", jstr(l->path));
-	json_object_object_add(o, "abi", json_object_new_string(l->abi));
-	json_object_object_add(o, "soname", jstr(l->soname));
-	json_object_object_add(o, "needed", str_array(l->needed, l->n_needed));
-	json_object_object_add(o, "imports", str_array(l->imports, l->n_imports));
-	json_object *ex = json_object_new_array();
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "exports");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < l->n_exports; i++)
-		json_object_array_add(ex, jstr(l->exports[i].name));
-	json_object_object_add(o, "exports", ex);
-	json_object *jni = json_object_new_array();
+		jstr(j, l->exports[i].name);
+	ap_jw_arr_end(w);
+	ap_jw_key(w, "jni");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < l->n_jni; i++) {
-		const struct ap_native_jni *j = &l->jni[i];
-		json_object *x = json_object_new_object();
-		json_object_object_add(x, "symbol", jstr(j->symbol));
-		json_object_object_add(x, "class", jstr(j->class_name));
-		json_object_object_add(x, "method", jstr(j->method));
-		json_object_object_add(x, "signature", jstr(j->signature));
-		json_object_object_add(x, "vaddr", jhex(j->vaddr));
-		json_object_array_add(jni, x);
+		const struct ap_native_jni *x = &l->jni[i];
+		ap_jw_obj(w);
+		kstr(j, "symbol", x->symbol);
+		kstr(j, "class", x->class_name);
+		kstr(j, "method", x->method);
+		kstr(j, "signature", x->signature);
+		khex(w, "vaddr", x->vaddr);
+		ap_jw_obj_end(w);
 	}
-	json_object_object_add(o, "jni", jni);
-	json_object_object_add(o, "jni_onload", json_object_new_boolean(l->has_jni_onload));
-	json_object *reg = json_object_new_array();
+	ap_jw_arr_end(w);
+	ap_jw_kbool(w, "jni_onload", l->has_jni_onload);
+	ap_jw_key(w, "registered");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < l->n_registered; i++) {
 		const struct ap_native_regnative *r = &l->registered[i];
-		json_object *x = json_object_new_object();
-		json_object_object_add(x, "method", jstr(r->name));
-		json_object_object_add(x, "signature", jstr(r->signature));
-		json_object_object_add(x, "fn", jhex(r->fn));
-		json_object_object_add(x, "call_vaddr", jhex(r->call_vaddr));
-		json_object_array_add(reg, x);
+		ap_jw_obj(w);
+		kstr(j, "method", r->name);
+		kstr(j, "signature", r->signature);
+		khex(w, "fn", r->fn);
+		khex(w, "call_vaddr", r->call_vaddr);
+		ap_jw_obj_end(w);
 	}
-	json_object_object_add(o, "registered", reg);
-	json_object *calls = json_object_new_array(), *jcalls = json_object_new_array();
-	for (size_t i = 0; i < l->n_calls; i++)
-		json_object_array_add(l->calls[i].kind == AP_NCALL_JNIENV ? jcalls : calls,
-				      call_obj(&l->calls[i]));
-	json_object_object_add(o, "calls", calls);
-	json_object_object_add(o, "jni_calls", jcalls);
-	json_object_object_add(o, "net_imports", str_array(l->net_imports, l->n_net_imports));
-	json_object_object_add(o, "urls", str_array(l->urls, l->n_urls));
-	json_object_object_add(o, "section_headers_ok", json_object_new_boolean(l->section_headers_ok));
-	json_object_object_add(o, "packed_relocs", json_object_new_boolean(l->packed_relocs));
-	json_object_object_add(o, "plt_stubs", json_object_new_int64((int64_t)l->n_plt));
-	json_object_object_add(o, "instructions", json_object_new_int64((int64_t)l->n_insns));
-	json_object_object_add(o, "partial", json_object_new_boolean(l->partial));
-	return o;
+	ap_jw_arr_end(w);
 }
 
+/* calls and jni_calls split one list by kind, each keeping its order. */
+static void calls(struct ap_rj *j, const char *k, const struct ap_native_lib *l, bool jnienv)
+{
+	ap_jw_key(&j->w, k);
+	ap_jw_arr(&j->w);
+	for (size_t i = 0; i < l->n_calls; i++)
+		if ((l->calls[i].kind == AP_NCALL_JNIENV) == jnienv)
+			call_obj(j, &l->calls[i]);
+	ap_jw_arr_end(&j->w);
+}
+
+static void lib_obj(struct ap_rj *j, const struct ap_native_lib *l)
+{
+	struct ap_jw *w = &j->w;
+	ap_jw_obj(w);
+	kstr(j, "path", l->path);
+	ap_jw_kstr(w, "abi", l->abi);
+	kstr(j, "soname", l->soname);
+	str_array(j, "needed", l->needed, l->n_needed);
+	str_array(j, "imports", l->imports, l->n_imports);
+	symbols(j, l);
+	calls(j, "calls", l, false);
+	calls(j, "jni_calls", l, true);
+	str_array(j, "net_imports", l->net_imports, l->n_net_imports);
+	str_array(j, "urls", l->urls, l->n_urls);
+	ap_jw_kbool(w, "section_headers_ok", l->section_headers_ok);
+	ap_jw_kbool(w, "packed_relocs", l->packed_relocs);
+	ap_jw_ki64(w, "plt_stubs", (int64_t)l->n_plt);
+	ap_jw_ki64(w, "instructions", (int64_t)l->n_insns);
+	ap_jw_kbool(w, "partial", l->partial);
+	ap_jw_obj_end(w);
+}
+
+/* json-c's PRETTY without SPACED: "key":value, as this output has always been. */
 int ap_report_native_json(struct ap_native_lib *const *libs, size_t n,
 			  const struct ap_anomalies *an, struct ap_buf *out)
 {
-	json_object *root = json_object_new_object();
-	if (!root)
-		return AP_ERR_NOMEM;
-	json_object *arr = json_object_new_array();
+	struct ap_rj j;
+	ap_rj_begin(&j, out, AP_JW_PRETTY);
+	ap_jw_obj(&j.w);
+	ap_jw_key(&j.w, "libraries");
+	ap_jw_arr(&j.w);
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(arr, lib_obj(libs[i]));
-	json_object_object_add(root, "libraries", arr);
-	struct ap_buf t = AP_BUF_INIT;
-	json_object *anoms = ap_rj_anomalies(&t, an);
-	ap_buf_free(&t);
-	json_object_object_add(root, "anomalies", anoms);
-	const char *txt = json_object_to_json_string_ext(
-		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = AP_OK;
-	if (!txt)
-		rc = AP_ERR_NOMEM;
-	else if (!ap_buf_adds(out, txt) || !ap_buf_addc(out, '\n'))
-		rc = out->failed ? AP_ERR_LIMIT : AP_ERR_NOMEM;
-	json_object_put(root);
-	return rc;
+		lib_obj(&j, libs[i]);
+	ap_jw_arr_end(&j.w);
+	ap_rj_anomalies(&j, an);
+	ap_jw_obj_end(&j.w);
+	return ap_rj_end(&j);
 }

@@ -1,4 +1,4 @@
-/* Native library analysis as JSON (`apkpriv native --json`), built with json-c. */
+/* Native library analysis as JSON (`apkpriv native --json`), streamed with json_writer. */
 #ifndef AP_NATIVE_JSON_H
 #define AP_NATIVE_JSON_H
 

@@ -1,7 +1,7 @@
 /* Report renderers: one struct ap_report (analyzer/report_model.h) -> JSON, text, SARIF, HTML, and
  * the batch summary (CSV, JSONL, summary.html). Renderers never parse input and never print; they
  * append to an ap_buf. Every APK-derived string is escaped (ap_rep_esc rules, docs/report-schema.md).
- * Each returns AP_OK, AP_ERR_LIMIT when out hit its cap, AP_ERR_NOMEM or AP_ERR_DEP (json-c). */
+ * Each returns AP_OK, AP_ERR_LIMIT when out hit its cap, or AP_ERR_NOMEM. */
 #ifndef AP_REPORT_H
 #define AP_REPORT_H
 

@@ -8,31 +8,70 @@
 #include "reports/report.h"
 #include "reports/report_json.h"
 
-json_object *ap_rj_str(struct ap_buf *tmp, const char *s, size_t cap)
+void ap_rj_begin(struct ap_rj *j, struct ap_buf *out, unsigned flags)
 {
-	if (!s)
-		return NULL;
-	return json_object_new_string(ap_rep_escd(tmp, s, cap));
+	ap_jw_init(&j->w, out, flags, 0);
+	ap_buf_init(&j->tmp, 0);
+	j->start = out->len;
+	j->oom = false;
 }
 
-json_object *ap_rj_num(double v)
+int ap_rj_end(struct ap_rj *j)
+{
+	struct ap_buf *out = j->w.out;
+	ap_buf_addc(out, '\n');
+	bool oom = j->oom || j->tmp.failed;
+	ap_buf_free(&j->tmp);
+	if (oom && !out->failed) {
+		out->len = j->start;
+		if (out->data)
+			out->data[out->len] = '\0';
+	}
+	return oom ? AP_ERR_NOMEM : ap_rep_result(out);
+}
+
+void ap_rj_str(struct ap_rj *j, const char *s, size_t cap)
+{
+	if (!s) {
+		ap_jw_null(&j->w);
+		return;
+	}
+	size_t n = strlen(s);
+	if ((!cap || n <= cap) && ap_rep_plain_len(s, n) == n) {
+		ap_jw_strn(&j->w, s, n); /* ap_rep_esc would copy it unchanged */
+		return;
+	}
+	ap_buf_reset(&j->tmp);
+	ap_rep_esc(&j->tmp, s, cap);
+	if (j->tmp.failed || !j->tmp.data) {
+		j->oom |= j->tmp.failed;
+		ap_jw_strn(&j->w, "", 0);
+		return;
+	}
+	ap_jw_strn(&j->w, j->tmp.data, j->tmp.len);
+}
+
+void ap_rj_kstr(struct ap_rj *j, const char *k, const char *s, size_t cap)
+{
+	ap_jw_key(&j->w, k);
+	ap_rj_str(j, s, cap);
+}
+
+void ap_rj_num(struct ap_rj *j, const char *k, double v)
 {
 	char b[64];
 	ap_rep_num(b, sizeof b, v);
-	return json_object_new_double_s(strtod(b, NULL), b);
+	ap_jw_key(&j->w, k);
+	ap_jw_raw(&j->w, b, strlen(b));
 }
 
-json_object *ap_rj_strs(struct ap_buf *tmp, const char *const *v, size_t n, size_t cap)
+void ap_rj_strs(struct ap_rj *j, const char *k, const char *const *v, size_t n, size_t cap)
 {
-	json_object *a = json_object_new_array();
+	ap_jw_key(&j->w, k);
+	ap_jw_arr(&j->w);
 	for (size_t i = 0; i < n && v; i++)
-		json_object_array_add(a, ap_rj_str(tmp, v[i], cap));
-	return a;
-}
-
-static void add(json_object *o, const char *k, json_object *v)
-{
-	json_object_object_add(o, k, v);
+		ap_rj_str(j, v[i], cap);
+	ap_jw_arr_end(&j->w);
 }
 
 static bool is_code(enum ap_via v)
@@ -40,293 +79,323 @@ static bool is_code(enum ap_via v)
 	return v == AP_VIA_DEX_API || v == AP_VIA_DEX_STRING || v == AP_VIA_REFLECTION;
 }
 
-json_object *ap_rj_evidence(struct ap_buf *tmp, const struct ap_evidence *e)
+/* An int64 member that is null when negative (pc, offset: -1 = unknown). */
+static void opt_i64(struct ap_jw *w, const char *k, int64_t v)
 {
-	json_object *o = json_object_new_object();
-	add(o, "via", json_object_new_string(ap_via_name(e->via)));
-	add(o, "owner", ap_rj_str(tmp, e->owner ? e->owner : "first_party", AP_REP_CAP));
-	add(o, "api", ap_rj_str(tmp, e->api, AP_REP_CAP));
+	ap_jw_key(w, k);
+	if (v >= 0)
+		ap_jw_i64(w, v);
+	else
+		ap_jw_null(w);
+}
+
+void ap_rj_evidence(struct ap_rj *j, const struct ap_evidence *e)
+{
+	struct ap_jw *w = &j->w;
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "via", ap_via_name(e->via));
+	ap_rj_kstr(j, "owner", e->owner ? e->owner : "first_party", AP_REP_CAP);
+	ap_rj_kstr(j, "api", e->api, AP_REP_CAP);
 	if (e->category)
-		add(o, "category", ap_rj_str(tmp, e->category, AP_REP_CAP));
+		ap_rj_kstr(j, "category", e->category, AP_REP_CAP);
 	if (is_code(e->via) || e->dexfile || e->method) {
-		add(o, "dexfile", ap_rj_str(tmp, e->dexfile, AP_REP_CAP));
-		add(o, "method", ap_rj_str(tmp, e->method, AP_REP_CAP));
-		add(o, "pc", e->pc >= 0 ? json_object_new_int64(e->pc) : NULL);
+		ap_rj_kstr(j, "dexfile", e->dexfile, AP_REP_CAP);
+		ap_rj_kstr(j, "method", e->method, AP_REP_CAP);
+		opt_i64(w, "pc", e->pc);
 	}
 	if (e->via == AP_VIA_NATIVE || e->library) {
-		add(o, "library", ap_rj_str(tmp, e->library, AP_REP_CAP));
-		add(o, "abi", ap_rj_str(tmp, e->abi, AP_REP_CAP));
-		add(o, "offset", e->offset >= 0 ? json_object_new_int64(e->offset) : NULL);
+		ap_rj_kstr(j, "library", e->library, AP_REP_CAP);
+		ap_rj_kstr(j, "abi", e->abi, AP_REP_CAP);
+		opt_i64(w, "offset", e->offset);
 	}
 	if (e->detail)
-		add(o, "detail", ap_rj_str(tmp, e->detail, AP_REP_CAP));
+		ap_rj_kstr(j, "detail", e->detail, AP_REP_CAP);
 	if (e->reachable != -1) {
-		add(o, "reachable", json_object_new_boolean(e->reachable != 0));
-		json_object *en = json_object_new_array();
+		ap_jw_kbool(w, "reachable", e->reachable != 0);
+		ap_jw_key(w, "entries");
+		ap_jw_arr(w);
 		for (unsigned i = 0; i < 3; i++)
 			if (e->entries & (1u << i))
-				json_object_array_add(en, json_object_new_string(ap_rep_entry_name(i)));
-		add(o, "entries", en);
-		add(o, "path", ap_rj_strs(tmp, e->path, e->n_path, AP_REP_CAP));
+				ap_jw_str(w, ap_rep_entry_name(i));
+		ap_jw_arr_end(w);
+		ap_rj_strs(j, "path", e->path, e->n_path, AP_REP_CAP);
 		if (e->path_owners_note)
-			add(o, "path_note", ap_rj_str(tmp, e->path_owners_note, AP_REP_CAP));
+			ap_rj_kstr(j, "path_note", e->path_owners_note, AP_REP_CAP);
 	}
-	return o;
+	ap_jw_obj_end(w);
 }
 
-int ap_rj_emit(json_object *root, bool pretty, struct ap_buf *out)
+static void j_tool(struct ap_rj *j, const struct ap_report *r)
 {
-	if (!root)
-		return AP_ERR_NOMEM;
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
-		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN);
-	size_t len = 0;
-	const char *s = json_object_to_json_string_length(root, flags, &len);
-	int rc = AP_OK;
-	if (!s)
-		rc = AP_ERR_DEP;
-	else if (!ap_buf_add(out, s, len) || !ap_buf_addc(out, '\n'))
-		rc = ap_rep_result(out);
-	json_object_put(root);
-	return rc;
+	ap_jw_key(&j->w, "tool");
+	ap_jw_obj(&j->w);
+	ap_jw_kstr(&j->w, "name", AP_REPORT_TOOL_NAME);
+	ap_rj_kstr(j, "version", r->tool_version, AP_REP_NOCAP);
+	ap_rj_kstr(j, "rules_version", r->rules_version, AP_REP_NOCAP);
+	ap_jw_obj_end(&j->w);
 }
 
-static json_object *j_tool(struct ap_buf *t, const struct ap_report *r)
+static void j_input(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *o = json_object_new_object();
-	add(o, "name", json_object_new_string(AP_REPORT_TOOL_NAME));
-	add(o, "version", ap_rj_str(t, r->tool_version, AP_REP_NOCAP));
-	add(o, "rules_version", ap_rj_str(t, r->rules_version, AP_REP_NOCAP));
-	return o;
+	ap_jw_key(&j->w, "input");
+	ap_jw_obj(&j->w);
+	ap_rj_kstr(j, "path", r->path, AP_REP_NOCAP);
+	ap_rj_kstr(j, "sha256", r->sha256, AP_REP_CAP);
+	ap_jw_ku64(&j->w, "size", r->size);
+	ap_rj_kstr(j, "kind", r->input_kind, AP_REP_CAP);
+	ap_jw_obj_end(&j->w);
 }
 
-static json_object *j_input(struct ap_buf *t, const struct ap_report *r)
+static void j_components(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *o = json_object_new_object();
-	add(o, "path", ap_rj_str(t, r->path, AP_REP_NOCAP));
-	add(o, "sha256", ap_rj_str(t, r->sha256, AP_REP_CAP));
-	add(o, "size", json_object_new_uint64(r->size));
-	add(o, "kind", ap_rj_str(t, r->input_kind, AP_REP_CAP));
-	return o;
-}
-
-static json_object *j_app(struct ap_buf *t, const struct ap_report *r)
-{
-	json_object *o = json_object_new_object();
-	add(o, "package", ap_rj_str(t, r->package, AP_REP_CAP));
-	add(o, "version_code", json_object_new_int64(r->version_code));
-	add(o, "version_name", ap_rj_str(t, r->version_name, AP_REP_CAP));
-	add(o, "label", ap_rj_str(t, r->label, AP_REP_CAP));
-	add(o, "label_zh", ap_rj_str(t, r->label_zh, AP_REP_CAP));
-	add(o, "min_sdk", json_object_new_int(r->min_sdk));
-	add(o, "target_sdk", json_object_new_int(r->target_sdk));
-	add(o, "debuggable", json_object_new_boolean(r->debuggable));
-	add(o, "allow_backup", json_object_new_boolean(r->allow_backup));
-	add(o, "uses_cleartext_traffic", json_object_new_boolean(r->uses_cleartext));
-	add(o, "application_class", ap_rj_str(t, r->app_class, AP_REP_CAP));
-	add(o, "launcher", ap_rj_str(t, r->launcher, AP_REP_CAP));
-	json_object *cs = json_object_new_array();
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "components");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < r->n_components; i++) {
 		const struct ap_rep_component *c = &r->components[i];
-		json_object *co = json_object_new_object();
-		add(co, "kind", ap_rj_str(t, c->kind, AP_REP_CAP));
-		add(co, "name", ap_rj_str(t, c->name, AP_REP_CAP));
-		add(co, "exported", json_object_new_boolean(c->exported));
-		add(co, "actions", ap_rj_strs(t, c->actions, c->n_actions, AP_REP_CAP));
-		json_object_array_add(cs, co);
+		ap_jw_obj(w);
+		ap_rj_kstr(j, "kind", c->kind, AP_REP_CAP);
+		ap_rj_kstr(j, "name", c->name, AP_REP_CAP);
+		ap_jw_kbool(w, "exported", c->exported);
+		ap_rj_strs(j, "actions", c->actions, c->n_actions, AP_REP_CAP);
+		ap_jw_obj_end(w);
 	}
-	add(o, "components", cs);
-	add(o, "dex_files", json_object_new_uint64(r->n_dex));
-	add(o, "classes", json_object_new_uint64(r->n_classes));
-	add(o, "methods", json_object_new_uint64(r->n_methods));
-	add(o, "native_libs", json_object_new_uint64(r->n_native_libs));
-	return o;
+	ap_jw_arr_end(w);
 }
 
-static json_object *j_app_type(struct ap_buf *t, const struct ap_report *r)
+static void j_app(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *o = json_object_new_object();
-	add(o, "id", ap_rj_str(t, r->app_type, AP_REP_CAP));
-	add(o, "name", ap_rj_str(t, r->app_type_name, AP_REP_NOCAP));
-	add(o, "source", ap_rj_str(t, r->app_type_source, AP_REP_CAP));
-	add(o, "confidence", ap_rj_num(r->app_type_confidence));
-	add(o, "reasons", ap_rj_strs(t, r->app_type_reasons, r->n_app_type_reasons, AP_REP_CAP));
-	return o;
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "app");
+	ap_jw_obj(w);
+	ap_rj_kstr(j, "package", r->package, AP_REP_CAP);
+	ap_jw_ki64(w, "version_code", r->version_code);
+	ap_rj_kstr(j, "version_name", r->version_name, AP_REP_CAP);
+	ap_rj_kstr(j, "label", r->label, AP_REP_CAP);
+	ap_rj_kstr(j, "label_zh", r->label_zh, AP_REP_CAP);
+	ap_jw_ki64(w, "min_sdk", r->min_sdk);
+	ap_jw_ki64(w, "target_sdk", r->target_sdk);
+	ap_jw_kbool(w, "debuggable", r->debuggable);
+	ap_jw_kbool(w, "allow_backup", r->allow_backup);
+	ap_jw_kbool(w, "uses_cleartext_traffic", r->uses_cleartext);
+	ap_rj_kstr(j, "application_class", r->app_class, AP_REP_CAP);
+	ap_rj_kstr(j, "launcher", r->launcher, AP_REP_CAP);
+	j_components(j, r);
+	ap_jw_ku64(w, "dex_files", r->n_dex);
+	ap_jw_ku64(w, "classes", r->n_classes);
+	ap_jw_ku64(w, "methods", r->n_methods);
+	ap_jw_ku64(w, "native_libs", r->n_native_libs);
+	ap_jw_obj_end(w);
 }
 
-static json_object *j_permissions(struct ap_buf *t, const struct ap_report *r)
+static void j_app_type(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *a = json_object_new_array();
+	ap_jw_key(&j->w, "app_type");
+	ap_jw_obj(&j->w);
+	ap_rj_kstr(j, "id", r->app_type, AP_REP_CAP);
+	ap_rj_kstr(j, "name", r->app_type_name, AP_REP_NOCAP);
+	ap_rj_kstr(j, "source", r->app_type_source, AP_REP_CAP);
+	ap_rj_num(j, "confidence", r->app_type_confidence);
+	ap_rj_strs(j, "reasons", r->app_type_reasons, r->n_app_type_reasons, AP_REP_CAP);
+	ap_jw_obj_end(&j->w);
+}
+
+static void j_permissions(struct ap_rj *j, const struct ap_report *r)
+{
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "permissions");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < r->n_permissions; i++) {
 		const struct ap_rep_permission *p = &r->permissions[i];
-		json_object *o = json_object_new_object();
-		add(o, "name", ap_rj_str(t, p->name, AP_REP_CAP));
-		add(o, "declared", json_object_new_boolean(p->declared));
-		add(o, "used", p->used < 0 ? NULL : json_object_new_boolean(p->used != 0));
-		add(o, "dangerous", json_object_new_boolean(p->dangerous));
-		add(o, "pi", ap_rj_strs(t, p->pi, p->n_pi, AP_REP_CAP));
-		json_object_array_add(a, o);
+		ap_jw_obj(w);
+		ap_rj_kstr(j, "name", p->name, AP_REP_CAP);
+		ap_jw_kbool(w, "declared", p->declared);
+		ap_jw_key(w, "used");
+		if (p->used < 0)
+			ap_jw_null(w);
+		else
+			ap_jw_bool(w, p->used != 0);
+		ap_jw_kbool(w, "dangerous", p->dangerous);
+		ap_rj_strs(j, "pi", p->pi, p->n_pi, AP_REP_CAP);
+		ap_jw_obj_end(w);
 	}
-	return a;
+	ap_jw_arr_end(w);
 }
 
-static json_object *j_sdks(struct ap_buf *t, const struct ap_report *r)
+static void j_sdks(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *a = json_object_new_array();
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "sdks");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < r->n_sdks; i++) {
 		const struct ap_rep_sdk *s = &r->sdks[i];
-		json_object *o = json_object_new_object();
-		add(o, "id", ap_rj_str(t, s->id, AP_REP_CAP));
-		add(o, "name", ap_rj_str(t, s->name, AP_REP_CAP));
-		add(o, "name_zh", ap_rj_str(t, s->name_zh, AP_REP_CAP));
-		add(o, "vendor", ap_rj_str(t, s->vendor, AP_REP_CAP));
-		add(o, "country", ap_rj_str(t, s->country, AP_REP_CAP));
-		add(o, "category", ap_rj_str(t, s->category, AP_REP_CAP));
-		add(o, "classes", json_object_new_uint64(s->classes));
-		add(o, "pi", ap_rj_strs(t, s->pi, s->n_pi, AP_REP_CAP));
-		json_object_array_add(a, o);
+		ap_jw_obj(w);
+		ap_rj_kstr(j, "id", s->id, AP_REP_CAP);
+		ap_rj_kstr(j, "name", s->name, AP_REP_CAP);
+		ap_rj_kstr(j, "name_zh", s->name_zh, AP_REP_CAP);
+		ap_rj_kstr(j, "vendor", s->vendor, AP_REP_CAP);
+		ap_rj_kstr(j, "country", s->country, AP_REP_CAP);
+		ap_rj_kstr(j, "category", s->category, AP_REP_CAP);
+		ap_jw_ku64(w, "classes", s->classes);
+		ap_rj_strs(j, "pi", s->pi, s->n_pi, AP_REP_CAP);
+		ap_jw_obj_end(w);
 	}
-	return a;
+	ap_jw_arr_end(w);
 }
 
-static json_object *j_pi(struct ap_buf *t, const struct ap_report *r)
+static void j_evidence(struct ap_rj *j, const struct ap_evidence *ev, size_t n)
 {
-	json_object *a = json_object_new_array();
+	ap_jw_key(&j->w, "evidence");
+	ap_jw_arr(&j->w);
+	for (size_t k = 0; k < n; k++)
+		ap_rj_evidence(j, &ev[k]);
+	ap_jw_arr_end(&j->w);
+}
+
+static void j_pi(struct ap_rj *j, const struct ap_report *r)
+{
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "pi");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < r->n_pi; i++) {
 		const struct ap_rep_pi *p = &r->pi[i];
-		json_object *o = json_object_new_object();
-		add(o, "category", ap_rj_str(t, p->category, AP_REP_CAP));
-		add(o, "name", ap_rj_str(t, p->name, AP_REP_NOCAP));
-		add(o, "sensitivity", ap_rj_str(t, p->sensitivity, AP_REP_CAP));
-		add(o, "immutable_identifier", json_object_new_boolean(p->immutable_id));
-		add(o, "necessary", json_object_new_boolean(p->necessary));
-		json_object *ev = json_object_new_array();
-		for (size_t k = 0; k < p->n_evidence; k++)
-			json_object_array_add(ev, ap_rj_evidence(t, &p->evidence[k]));
-		add(o, "evidence", ev);
-		add(o, "evidence_dropped", json_object_new_uint64(p->n_evidence_dropped));
-		json_object_array_add(a, o);
+		ap_jw_obj(w);
+		ap_rj_kstr(j, "category", p->category, AP_REP_CAP);
+		ap_rj_kstr(j, "name", p->name, AP_REP_NOCAP);
+		ap_rj_kstr(j, "sensitivity", p->sensitivity, AP_REP_CAP);
+		ap_jw_kbool(w, "immutable_identifier", p->immutable_id);
+		ap_jw_kbool(w, "necessary", p->necessary);
+		j_evidence(j, p->evidence, p->n_evidence);
+		ap_jw_ku64(w, "evidence_dropped", p->n_evidence_dropped);
+		ap_jw_obj_end(w);
 	}
-	return a;
+	ap_jw_arr_end(w);
 }
 
-static json_object *j_refs(struct ap_buf *t, const struct ap_ref *refs, size_t n)
+static void j_refs(struct ap_rj *j, const struct ap_ref *refs, size_t n)
 {
-	json_object *a = json_object_new_array();
+	ap_jw_key(&j->w, "refs");
+	ap_jw_arr(&j->w);
 	for (size_t i = 0; i < n && refs; i++) {
-		json_object *o = json_object_new_object();
-		add(o, "id", ap_rj_str(t, refs[i].id, AP_REP_NOCAP));
-		add(o, "text", ap_rj_str(t, refs[i].text, AP_REP_NOCAP));
-		json_object_array_add(a, o);
+		ap_jw_obj(&j->w);
+		ap_rj_kstr(j, "id", refs[i].id, AP_REP_NOCAP);
+		ap_rj_kstr(j, "text", refs[i].text, AP_REP_NOCAP);
+		ap_jw_obj_end(&j->w);
 	}
-	return a;
+	ap_jw_arr_end(&j->w);
 }
 
 /* Findings keep the analysis order (the text and HTML reports sort by severity). */
-static json_object *j_findings(struct ap_buf *t, const struct ap_report *r)
+static void j_findings(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *a = json_object_new_array();
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "findings");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct ap_finding *f = &r->findings[i];
-		json_object *o = json_object_new_object();
-		add(o, "rule", ap_rj_str(t, f->rule, AP_REP_CAP));
-		add(o, "title", ap_rj_str(t, f->title, AP_REP_NOCAP));
-		add(o, "severity", json_object_new_string(ap_severity_name(f->severity)));
-		add(o, "dimension", json_object_new_int(f->dimension));
-		add(o, "points", ap_rj_num(f->points));
-		add(o, "message", ap_rj_str(t, f->message, AP_REP_NOCAP));
-		add(o, "category", ap_rj_str(t, f->category, AP_REP_CAP));
-		add(o, "owner", ap_rj_str(t, f->owner, AP_REP_CAP));
-		add(o, "confidence", ap_rj_str(t, f->confidence, AP_REP_CAP));
-		json_object *ev = json_object_new_array();
-		for (size_t k = 0; k < f->n_evidence; k++)
-			json_object_array_add(ev, ap_rj_evidence(t, &f->evidence[k]));
-		add(o, "evidence", ev);
-		add(o, "refs", j_refs(t, f->refs, f->n_refs));
-		add(o, "remediation", ap_rj_str(t, f->remediation, AP_REP_NOCAP));
-		json_object_array_add(a, o);
+		ap_jw_obj(w);
+		ap_rj_kstr(j, "rule", f->rule, AP_REP_CAP);
+		ap_rj_kstr(j, "title", f->title, AP_REP_NOCAP);
+		ap_jw_kstr(w, "severity", ap_severity_name(f->severity));
+		ap_jw_ki64(w, "dimension", f->dimension);
+		ap_rj_num(j, "points", f->points);
+		ap_rj_kstr(j, "message", f->message, AP_REP_NOCAP);
+		ap_rj_kstr(j, "category", f->category, AP_REP_CAP);
+		ap_rj_kstr(j, "owner", f->owner, AP_REP_CAP);
+		ap_rj_kstr(j, "confidence", f->confidence, AP_REP_CAP);
+		j_evidence(j, f->evidence, f->n_evidence);
+		j_refs(j, f->refs, f->n_refs);
+		ap_rj_kstr(j, "remediation", f->remediation, AP_REP_NOCAP);
+		ap_jw_obj_end(w);
 	}
-	return a;
+	ap_jw_arr_end(w);
 }
 
-static json_object *j_network(struct ap_buf *t, const struct ap_report *r)
+static void j_network(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *o = json_object_new_object();
-	json_object *urls = json_object_new_array();
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "network");
+	ap_jw_obj(w);
+	ap_jw_key(w, "urls");
+	ap_jw_arr(w);
 	for (size_t i = 0; i < r->n_urls; i++) {
 		const struct ap_rep_url *u = &r->urls[i];
-		json_object *uo = json_object_new_object();
-		add(uo, "url", ap_rj_str(t, u->url, AP_REP_CAP));
-		add(uo, "owner", ap_rj_str(t, u->owner, AP_REP_CAP));
-		add(uo, "where", ap_rj_str(t, u->where, AP_REP_CAP));
-		add(uo, "cleartext", json_object_new_boolean(u->cleartext));
-		json_object_array_add(urls, uo);
+		ap_jw_obj(w);
+		ap_rj_kstr(j, "url", u->url, AP_REP_CAP);
+		ap_rj_kstr(j, "owner", u->owner, AP_REP_CAP);
+		ap_rj_kstr(j, "where", u->where, AP_REP_CAP);
+		ap_jw_kbool(w, "cleartext", u->cleartext);
+		ap_jw_obj_end(w);
 	}
-	add(o, "urls", urls);
-	add(o, "apis", ap_rj_strs(t, r->network_apis, r->n_network_apis, AP_REP_CAP));
-	return o;
+	ap_jw_arr_end(w);
+	ap_rj_strs(j, "apis", r->network_apis, r->n_network_apis, AP_REP_CAP);
+	ap_jw_obj_end(w);
 }
 
-static json_object *j_score(struct ap_buf *t, const struct ap_report *r)
+static void j_score(struct ap_rj *j, const struct ap_report *r)
 {
-	json_object *o = json_object_new_object();
-	add(o, "total", ap_rj_num(r->score_total));
-	add(o, "grade", ap_rj_str(t, r->grade, AP_REP_CAP));
-	json_object *d = json_object_new_object();
-	add(d, "1", ap_rj_num(r->score_dim[0]));
-	add(d, "2", ap_rj_num(r->score_dim[1]));
-	add(d, "3", ap_rj_num(r->score_dim[2]));
-	add(o, "dimensions", d);
-	return o;
+	ap_jw_key(&j->w, "score");
+	ap_jw_obj(&j->w);
+	ap_rj_num(j, "total", r->score_total);
+	ap_rj_kstr(j, "grade", r->grade, AP_REP_CAP);
+	ap_jw_key(&j->w, "dimensions");
+	ap_jw_obj(&j->w);
+	ap_rj_num(j, "1", r->score_dim[0]);
+	ap_rj_num(j, "2", r->score_dim[1]);
+	ap_rj_num(j, "3", r->score_dim[2]);
+	ap_jw_obj_end(&j->w);
+	ap_jw_obj_end(&j->w);
 }
 
-json_object *ap_rj_anomalies(struct ap_buf *t, const struct ap_anomalies *an)
+void ap_rj_offset(struct ap_jw *w, uint64_t offset)
 {
-	json_object *a = json_object_new_array();
+	ap_jw_key(w, "offset");
+	if (offset == AP_OFFSET_NONE)
+		ap_jw_null(w);
+	else
+		ap_jw_u64(w, offset);
+}
+
+void ap_rj_anomalies(struct ap_rj *j, const struct ap_anomalies *an)
+{
+	struct ap_jw *w = &j->w;
+	ap_jw_key(w, "anomalies");
+	ap_jw_arr(w);
 	for (size_t i = 0; an && i < an->count; i++) {
 		const struct ap_anomaly *x = &an->items[i];
-		json_object *o = json_object_new_object();
-		add(o, "module", ap_rj_str(t, x->module, AP_REP_CAP));
-		add(o, "where", ap_rj_str(t, x->where, AP_REP_CAP));
-		add(o, "offset", x->offset == AP_OFFSET_NONE ? NULL : json_object_new_uint64(x->offset));
-		add(o, "code", json_object_new_string(ap_err_name(x->code)));
-		add(o, "message", ap_rj_str(t, x->what, AP_REP_CAP));
-		json_object_array_add(a, o);
+		ap_jw_obj(w);
+		ap_rj_kstr(j, "module", x->module, AP_REP_CAP);
+		ap_rj_kstr(j, "where", x->where, AP_REP_CAP);
+		ap_rj_offset(w, x->offset);
+		ap_jw_kstr(w, "code", ap_err_name(x->code));
+		ap_rj_kstr(j, "message", x->what, AP_REP_CAP);
+		ap_jw_obj_end(w);
 	}
-	return a;
+	ap_jw_arr_end(w);
 }
 
 int ap_report_json(const struct ap_report *r, struct ap_buf *out)
 {
-	struct ap_buf t = AP_BUF_INIT;
-	ap_buf_init(&t, 0);
-	json_object *root = json_object_new_object();
-	if (!root) {
-		ap_buf_free(&t);
-		return AP_ERR_NOMEM;
-	}
-	add(root, "schema", json_object_new_string(AP_REPORT_SCHEMA));
-	add(root, "tool", j_tool(&t, r));
-	add(root, "input", j_input(&t, r));
-	add(root, "app", j_app(&t, r));
-	add(root, "app_type", j_app_type(&t, r));
-	add(root, "permissions", j_permissions(&t, r));
-	add(root, "sdks", j_sdks(&t, r));
-	add(root, "pi", j_pi(&t, r));
-	add(root, "findings", j_findings(&t, r));
-	add(root, "network", j_network(&t, r));
-	add(root, "score", j_score(&t, r));
-	add(root, "anomalies", ap_rj_anomalies(&t, r->anomalies));
-	add(root, "anomalies_dropped", json_object_new_uint64(r->anomalies ? r->anomalies->dropped : 0));
-	add(root, "partial", json_object_new_boolean(r->partial));
-	add(root, "partial_reason", ap_rj_str(&t, r->partial_reason, AP_REP_CAP));
+	struct ap_rj j;
+	ap_rj_begin(&j, out, AP_RJ_PRETTY);
+	ap_jw_obj(&j.w);
+	ap_jw_kstr(&j.w, "schema", AP_REPORT_SCHEMA);
+	j_tool(&j, r);
+	j_input(&j, r);
+	j_app(&j, r);
+	j_app_type(&j, r);
+	j_permissions(&j, r);
+	j_sdks(&j, r);
+	j_pi(&j, r);
+	j_findings(&j, r);
+	j_network(&j, r);
+	j_score(&j, r);
+	ap_rj_anomalies(&j, r->anomalies);
+	ap_jw_ku64(&j.w, "anomalies_dropped", r->anomalies ? r->anomalies->dropped : 0);
+	ap_jw_kbool(&j.w, "partial", r->partial);
+	ap_rj_kstr(&j, "partial_reason", r->partial_reason, AP_REP_CAP);
 	if (!r->deterministic)
-		add(root, "elapsed_ms", ap_rj_num(r->elapsed_ms));
-	bool tfail = t.failed;
-	ap_buf_free(&t);
-	if (tfail) {
-		json_object_put(root);
-		return AP_ERR_NOMEM;
-	}
-	return ap_rj_emit(root, true, out);
+		ap_rj_num(&j, "elapsed_ms", r->elapsed_ms);
+	ap_jw_obj_end(&j.w);
+	return ap_rj_end(&j);
 }

@@ -28,20 +28,18 @@ struct art {
 	long parent;       /* artifact index of the APK, -1 for the APK itself */
 };
 
+/* results[] names artifacts as it goes, but run.artifacts comes first in the log: results are
+ * rendered into a buffer of their own (nested as deep as they end up) and spliced in after. */
+
 struct sarif {
 	struct ap_buf tmp;
 	struct rule_ref *rules;
 	size_t n_rules, cap_rules;
 	struct art *arts;
 	size_t n_arts, cap_arts;
-	json_object *artifacts;
+	struct ap_rj *j; /* the writer in use: the log, or the results buffer */
 	bool oom;
 };
-
-static void add(json_object *o, const char *k, json_object *v)
-{
-	json_object_object_add(o, k, v);
-}
 
 static const char *level_of(enum ap_severity s)
 {
@@ -83,14 +81,25 @@ static void uri_enc(struct ap_buf *b, const char *s)
 		ap_buf_adds(b, "unknown");
 }
 
-static json_object *art_loc(struct sarif *s, const char *uri, long index)
+/* key: {"text": the (already escaped) text in s->tmp}. */
+static void text_msg(struct sarif *s, const char *key)
 {
-	json_object *o = json_object_new_object();
+	ap_jw_key(&s->j->w, key);
+	ap_jw_obj(&s->j->w);
+	ap_jw_kstr(&s->j->w, "text", s->tmp.data ? s->tmp.data : "");
+	ap_jw_obj_end(&s->j->w);
+}
+
+static void art_loc(struct sarif *s, const char *key, const char *uri, long index)
+{
+	struct ap_jw *w = &s->j->w;
+	ap_jw_key(w, key);
+	ap_jw_obj(w);
 	uri_enc(&s->tmp, uri);
-	add(o, "uri", json_object_new_string(s->tmp.data ? s->tmp.data : ""));
+	ap_jw_kstr(w, "uri", s->tmp.data ? s->tmp.data : "");
 	if (index >= 0)
-		add(o, "index", json_object_new_int64(index));
-	return o;
+		ap_jw_ki64(w, "index", index);
+	ap_jw_obj_end(w);
 }
 
 /* Index of the artifact (report k, uri), adding it (with its APK parent) when new. */
@@ -104,28 +113,40 @@ static long art_index(struct sarif *s, size_t k, const char *uri, long parent)
 		s->oom = true;
 		return -1;
 	}
-	long idx = (long)s->n_arts;
 	s->arts[s->n_arts++] = (struct art){uri, k, parent};
-	json_object *a = json_object_new_object();
-	add(a, "location", art_loc(s, uri, -1));
-	if (parent >= 0)
-		add(a, "parentIndex", json_object_new_int64(parent));
-	json_object_array_add(s->artifacts, a);
-	return idx;
+	return (long)s->n_arts - 1;
 }
 
-static void apk_artifact_facts(struct sarif *s, long idx, const struct ap_report *r)
+/* run.artifacts: the APK of each report (with its size, hash and role) and the files inside
+ * it that results point at, in the order results named them. */
+static void artifacts(struct sarif *s, const struct ap_report *const *reports)
 {
-	json_object *a = json_object_array_get_idx(s->artifacts, (size_t)idx);
-	add(a, "length", json_object_new_int64((int64_t)r->size));
-	if (r->sha256) {
-		json_object *h = json_object_new_object();
-		add(h, "sha-256", ap_rj_str(&s->tmp, r->sha256, AP_REP_CAP));
-		add(a, "hashes", h);
+	struct ap_jw *w = &s->j->w;
+	ap_jw_key(w, "artifacts");
+	ap_jw_arr(w);
+	for (size_t i = 0; i < s->n_arts; i++) {
+		const struct art *a = &s->arts[i];
+		ap_jw_obj(w);
+		art_loc(s, "location", a->uri, -1);
+		if (a->parent >= 0) {
+			ap_jw_ki64(w, "parentIndex", a->parent);
+		} else {
+			const struct ap_report *r = reports[a->report];
+			ap_jw_ki64(w, "length", (int64_t)r->size);
+			if (r->sha256) {
+				ap_jw_key(w, "hashes");
+				ap_jw_obj(w);
+				ap_rj_kstr(s->j, "sha-256", r->sha256, AP_REP_CAP);
+				ap_jw_obj_end(w);
+			}
+			ap_jw_key(w, "roles");
+			ap_jw_arr(w);
+			ap_jw_str(w, "analysisTarget");
+			ap_jw_arr_end(w);
+		}
+		ap_jw_obj_end(w);
 	}
-	add(a, "roles", json_object_new_array());
-	json_object_array_add(json_object_object_get(a, "roles"),
-			      json_object_new_string("analysisTarget"));
+	ap_jw_arr_end(w);
 }
 
 /* Which file inside the APK a developer opens for this evidence. */
@@ -140,45 +161,51 @@ static const char *inner_uri(const struct ap_evidence *e)
 	return NULL;
 }
 
-static json_object *location(struct sarif *s, size_t k, long apk, const struct ap_evidence *e,
-			     const char *path)
+/* One location object; id >= 0 for relatedLocations. */
+static void location(struct sarif *s, size_t k, long apk, const struct ap_evidence *e,
+		     const char *path, int64_t id)
 {
-	json_object *loc = json_object_new_object();
-	json_object *phys = json_object_new_object();
+	struct ap_jw *w = &s->j->w;
 	const char *inner = e ? inner_uri(e) : NULL;
+	ap_jw_obj(w);
+	ap_jw_key(w, "physicalLocation");
+	ap_jw_obj(w);
 	if (inner)
-		add(phys, "artifactLocation", art_loc(s, inner, art_index(s, k, inner, apk)));
+		art_loc(s, "artifactLocation", inner, art_index(s, k, inner, apk));
 	else
-		add(phys, "artifactLocation", art_loc(s, path, apk));
+		art_loc(s, "artifactLocation", path, apk);
 	if (e && e->library && e->offset >= 0) {
-		json_object *ad = json_object_new_object();
-		add(ad, "absoluteAddress", json_object_new_int64(e->offset));
-		add(ad, "kind", json_object_new_string("instruction"));
-		add(phys, "address", ad);
+		ap_jw_key(w, "address");
+		ap_jw_obj(w);
+		ap_jw_ki64(w, "absoluteAddress", e->offset);
+		ap_jw_kstr(w, "kind", "instruction");
+		ap_jw_obj_end(w);
 	}
-	add(loc, "physicalLocation", phys);
+	ap_jw_obj_end(w);
 	if (e && e->method) {
-		json_object *ll = json_object_new_array(), *l = json_object_new_object();
-		add(l, "fullyQualifiedName", ap_rj_str(&s->tmp, e->method, AP_REP_CAP));
-		add(l, "kind", json_object_new_string("function"));
-		json_object_array_add(ll, l);
-		add(loc, "logicalLocations", ll);
+		ap_jw_key(w, "logicalLocations");
+		ap_jw_arr(w);
+		ap_jw_obj(w);
+		ap_rj_kstr(s->j, "fullyQualifiedName", e->method, AP_REP_CAP);
+		ap_jw_kstr(w, "kind", "function");
+		ap_jw_obj_end(w);
+		ap_jw_arr_end(w);
 	}
 	if (e && e->api) {
-		json_object *m = json_object_new_object();
 		ap_buf_reset(&s->tmp);
 		ap_buf_adds(&s->tmp, ap_via_name(e->via));
 		ap_buf_adds(&s->tmp, ": ");
 		ap_rep_esc(&s->tmp, e->api, AP_REP_CAP);
-		add(m, "text", json_object_new_string(s->tmp.data ? s->tmp.data : ""));
-		add(loc, "message", m);
+		text_msg(s, "message");
 	}
-	return loc;
+	if (id >= 0)
+		ap_jw_ki64(w, "id", id);
+	ap_jw_obj_end(w);
 }
 
 /* A stable identity for --baseline: rule, category, owner and calling method, not line-like
  * positions (pc shifts on every rebuild). */
-static json_object *fingerprint(const struct ap_finding *f)
+static void fingerprint(struct ap_jw *w, const struct ap_finding *f)
 {
 	uint64_t h = AP_REP_FNV_INIT;
 	h = ap_rep_fnv(h, f->rule);
@@ -187,61 +214,68 @@ static json_object *fingerprint(const struct ap_finding *f)
 	h = ap_rep_fnv(h, f->n_evidence ? f->evidence[0].method : NULL);
 	char hex[17];
 	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
-	json_object *o = json_object_new_object();
-	add(o, "apkpriv/v1", json_object_new_string(hex));
-	return o;
+	ap_jw_key(w, "partialFingerprints");
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "apkpriv/v1", hex);
+	ap_jw_obj_end(w);
 }
 
-static json_object *result(struct sarif *s, size_t k, const struct ap_report *r,
-			   const struct ap_finding *f)
+static void result_props(struct sarif *s, const struct ap_report *r, const struct ap_finding *f)
 {
-	json_object *o = json_object_new_object();
-	const char *rid = f->rule ? f->rule : "unknown";
-	add(o, "ruleId", ap_rj_str(&s->tmp, rid, AP_REP_CAP));
-	add(o, "ruleIndex", json_object_new_int64(rule_index(s, rid)));
-	add(o, "level", json_object_new_string(level_of(f->severity)));
-	json_object *msg = json_object_new_object();
-	add(msg, "text", ap_rj_str(&s->tmp, f->message ? f->message : f->title ? f->title : rid,
-				   AP_REP_NOCAP));
-	add(o, "message", msg);
-
-	long apk = art_index(s, k, r->path ? r->path : "unknown.apk", -1);
-	json_object *locs = json_object_new_array();
-	json_object_array_add(locs, location(s, k, apk, f->n_evidence ? &f->evidence[0] : NULL,
-					     r->path ? r->path : "unknown.apk"));
-	add(o, "locations", locs);
-	if (f->n_evidence > 1) {
-		json_object *rel = json_object_new_array();
-		for (size_t i = 1; i < f->n_evidence && i <= SARIF_MAX_RELATED; i++) {
-			json_object *l = location(s, k, apk, &f->evidence[i], r->path);
-			add(l, "id", json_object_new_int64((int64_t)i));
-			json_object_array_add(rel, l);
-		}
-		add(o, "relatedLocations", rel);
-	}
-	add(o, "partialFingerprints", fingerprint(f));
-
-	json_object *p = json_object_new_object();
-	add(p, "points", ap_rj_num(f->points));
-	add(p, "severity", json_object_new_string(ap_severity_name(f->severity)));
-	add(p, "dimension", json_object_new_int(f->dimension));
-	add(p, "category", ap_rj_str(&s->tmp, f->category, AP_REP_CAP));
-	add(p, "owner", ap_rj_str(&s->tmp, f->owner, AP_REP_CAP));
+	struct ap_jw *w = &s->j->w;
+	ap_jw_key(w, "properties");
+	ap_jw_obj(w);
+	ap_rj_num(s->j, "points", f->points);
+	ap_jw_kstr(w, "severity", ap_severity_name(f->severity));
+	ap_jw_ki64(w, "dimension", f->dimension);
+	ap_rj_kstr(s->j, "category", f->category, AP_REP_CAP);
+	ap_rj_kstr(s->j, "owner", f->owner, AP_REP_CAP);
 	if (f->n_evidence) {
 		const struct ap_evidence *e = &f->evidence[0];
 		if (e->dexfile)
-			add(p, "dexfile", ap_rj_str(&s->tmp, e->dexfile, AP_REP_CAP));
+			ap_rj_kstr(s->j, "dexfile", e->dexfile, AP_REP_CAP);
 		if (e->pc >= 0)
-			add(p, "pc", json_object_new_int64(e->pc));
+			ap_jw_ki64(w, "pc", e->pc);
 	}
-	add(p, "package", ap_rj_str(&s->tmp, r->package, AP_REP_CAP));
-	add(p, "evidenceCount", json_object_new_uint64(f->n_evidence));
-	add(o, "properties", p);
-	return o;
+	ap_rj_kstr(s->j, "package", r->package, AP_REP_CAP);
+	ap_jw_ku64(w, "evidenceCount", f->n_evidence);
+	ap_jw_obj_end(w);
+}
+
+static void result(struct sarif *s, size_t k, const struct ap_report *r,
+		   const struct ap_finding *f)
+{
+	struct ap_jw *w = &s->j->w;
+	const char *rid = f->rule ? f->rule : "unknown";
+	ap_jw_obj(w);
+	ap_rj_kstr(s->j, "ruleId", rid, AP_REP_CAP);
+	ap_jw_ki64(w, "ruleIndex", rule_index(s, rid));
+	ap_jw_kstr(w, "level", level_of(f->severity));
+	ap_jw_key(w, "message");
+	ap_jw_obj(w);
+	ap_rj_kstr(s->j, "text", f->message ? f->message : f->title ? f->title : rid, AP_REP_NOCAP);
+	ap_jw_obj_end(w);
+
+	long apk = art_index(s, k, r->path ? r->path : "unknown.apk", -1);
+	ap_jw_key(w, "locations");
+	ap_jw_arr(w);
+	location(s, k, apk, f->n_evidence ? &f->evidence[0] : NULL,
+		 r->path ? r->path : "unknown.apk", -1);
+	ap_jw_arr_end(w);
+	if (f->n_evidence > 1) {
+		ap_jw_key(w, "relatedLocations");
+		ap_jw_arr(w);
+		for (size_t i = 1; i < f->n_evidence && i <= SARIF_MAX_RELATED; i++)
+			location(s, k, apk, &f->evidence[i], r->path, (int64_t)i);
+		ap_jw_arr_end(w);
+	}
+	fingerprint(w, f);
+	result_props(s, r, f);
+	ap_jw_obj_end(w);
 }
 
 /* "Non-necessary PI API" -> "NonNecessaryPiApi": SARIF wants an identifier-like name. */
-static json_object *rule_name(const char *title, const char *id)
+static void rule_name(struct ap_jw *w, const char *title, const char *id)
 {
 	char buf[128];
 	size_t n = 0;
@@ -255,35 +289,19 @@ static json_object *rule_name(const char *title, const char *id)
 		}
 	}
 	buf[n] = '\0';
-	return json_object_new_string(n ? buf : id);
+	ap_jw_kstr(w, "name", n ? buf : id);
 }
 
-static json_object *rule_obj(struct sarif *s, const struct rule_ref *rr)
+/* help.text and help.markdown: the description, remediation and references. */
+static void rule_help(struct sarif *s, const char *title, const char *id, const char *help,
+		      const char *rem, const struct ap_ref *refs, size_t n_refs)
 {
-	const struct ap_rep_rule *ru = rr->rule;
-	const struct ap_finding *f = rr->f;
-	const char *title = ru ? ru->title : f->title;
-	const char *help = ru ? ru->help : NULL;
-	const char *rem = ru ? ru->remediation : f->remediation;
-	const struct ap_ref *refs = ru ? ru->refs : f->refs;
-	size_t n_refs = ru ? ru->n_refs : f->n_refs;
-	enum ap_severity sev = ru ? ru->severity : f->severity;
-	int dim = ru ? ru->dimension : f->dimension;
-
-	json_object *o = json_object_new_object(), *t;
-	add(o, "id", ap_rj_str(&s->tmp, rr->id, AP_REP_CAP));
-	add(o, "name", rule_name(title, ap_rep_escd(&s->tmp, rr->id, AP_REP_CAP)));
-	add(o, "shortDescription", t = json_object_new_object());
-	add(t, "text", ap_rj_str(&s->tmp, title ? title : rr->id, AP_REP_NOCAP));
-	add(o, "fullDescription", t = json_object_new_object());
-	add(t, "text", ap_rj_str(&s->tmp, help ? help : title ? title : rr->id, AP_REP_NOCAP));
-
 	struct ap_buf txt = AP_BUF_INIT, md = AP_BUF_INIT;
 	ap_buf_init(&txt, 0);
 	ap_buf_init(&md, 0);
 	ap_rep_esc(&txt, help ? help : title, AP_REP_NOCAP);
 	ap_buf_adds(&md, "**");
-	ap_rep_esc(&md, title ? title : rr->id, AP_REP_NOCAP);
+	ap_rep_esc(&md, title ? title : id, AP_REP_NOCAP);
 	ap_buf_adds(&md, "**\n\n");
 	if (help) {
 		ap_rep_esc(&md, help, AP_REP_NOCAP);
@@ -314,75 +332,185 @@ static json_object *rule_obj(struct sarif *s, const struct rule_ref *rr)
 			ap_buf_adds(&md, "\n");
 		}
 	}
-	add(o, "help", t = json_object_new_object());
-	add(t, "text", json_object_new_string(txt.data && !txt.failed ? txt.data : ""));
-	add(t, "markdown", json_object_new_string(md.data && !md.failed ? md.data : ""));
+	struct ap_jw *w = &s->j->w;
+	ap_jw_key(w, "help");
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "text", txt.data && !txt.failed ? txt.data : "");
+	ap_jw_kstr(w, "markdown", md.data && !md.failed ? md.data : "");
+	ap_jw_obj_end(w);
 	if (txt.failed || md.failed)
 		s->oom = true;
 	ap_buf_free(&txt);
 	ap_buf_free(&md);
-
-	add(o, "defaultConfiguration", t = json_object_new_object());
-	add(t, "level", json_object_new_string(level_of(sev)));
-	json_object *p = json_object_new_object(), *tags = json_object_new_array();
-	add(p, "dimension", json_object_new_int(dim));
-	add(p, "severity", json_object_new_string(ap_severity_name(sev)));
-	json_object_array_add(tags, json_object_new_string("privacy"));
-	char tag[32];
-	snprintf(tag, sizeof tag, "dimension-%d", dim);
-	json_object_array_add(tags, json_object_new_string(tag));
-	add(p, "tags", tags);
-	add(o, "properties", p);
-	return o;
 }
 
-static void notifications(struct sarif *s, const struct ap_report *r, json_object *arr)
+static void text_obj(struct sarif *s, const char *key, const char *text)
+{
+	ap_jw_key(&s->j->w, key);
+	ap_jw_obj(&s->j->w);
+	ap_rj_kstr(s->j, "text", text, AP_REP_NOCAP);
+	ap_jw_obj_end(&s->j->w);
+}
+
+static void rule_obj(struct sarif *s, const struct rule_ref *rr)
+{
+	const struct ap_rep_rule *ru = rr->rule;
+	const struct ap_finding *f = rr->f;
+	const char *title = ru ? ru->title : f->title;
+	const char *help = ru ? ru->help : NULL;
+	enum ap_severity sev = ru ? ru->severity : f->severity;
+	int dim = ru ? ru->dimension : f->dimension;
+	struct ap_jw *w = &s->j->w;
+
+	ap_jw_obj(w);
+	ap_rj_kstr(s->j, "id", rr->id, AP_REP_CAP);
+	rule_name(w, title, ap_rep_escd(&s->tmp, rr->id, AP_REP_CAP));
+	text_obj(s, "shortDescription", title ? title : rr->id);
+	text_obj(s, "fullDescription", help ? help : title ? title : rr->id);
+	rule_help(s, title, rr->id, help, ru ? ru->remediation : f->remediation,
+		  ru ? ru->refs : f->refs, ru ? ru->n_refs : f->n_refs);
+	ap_jw_key(w, "defaultConfiguration");
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "level", level_of(sev));
+	ap_jw_obj_end(w);
+	ap_jw_key(w, "properties");
+	ap_jw_obj(w);
+	ap_jw_ki64(w, "dimension", dim);
+	ap_jw_kstr(w, "severity", ap_severity_name(sev));
+	ap_jw_key(w, "tags");
+	ap_jw_arr(w);
+	ap_jw_str(w, "privacy");
+	char tag[32];
+	snprintf(tag, sizeof tag, "dimension-%d", dim);
+	ap_jw_str(w, tag);
+	ap_jw_arr_end(w);
+	ap_jw_obj_end(w);
+	ap_jw_obj_end(w);
+}
+
+/* One toolExecutionNotification whose message is the text in s->tmp. */
+static void note_begin(struct sarif *s)
+{
+	ap_jw_obj(&s->j->w);
+	text_msg(s, "message");
+	ap_jw_kstr(&s->j->w, "level", "warning");
+}
+
+static void anomaly_note(struct sarif *s, const struct ap_report *r, const struct ap_anomaly *x)
+{
+	struct ap_jw *w = &s->j->w;
+	ap_buf_reset(&s->tmp);
+	ap_rep_esc(&s->tmp, x->module, AP_REP_CAP);
+	ap_buf_adds(&s->tmp, ": ");
+	if (x->where) {
+		ap_rep_esc(&s->tmp, x->where, AP_REP_CAP);
+		ap_buf_adds(&s->tmp, ": ");
+	}
+	ap_rep_esc(&s->tmp, x->what, AP_REP_CAP);
+	note_begin(s);
+	ap_jw_key(w, "descriptor");
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "id", ap_err_name(x->code));
+	ap_jw_obj_end(w);
+	ap_jw_key(w, "properties");
+	ap_jw_obj(w);
+	ap_rj_kstr(s->j, "input", r->path, AP_REP_NOCAP);
+	ap_rj_kstr(s->j, "module", x->module, AP_REP_CAP);
+	ap_rj_kstr(s->j, "where", x->where, AP_REP_CAP);
+	ap_rj_offset(w, x->offset);
+	ap_jw_obj_end(w);
+	ap_jw_obj_end(w);
+}
+
+static void notifications(struct sarif *s, const struct ap_report *r)
 {
 	const struct ap_anomalies *an = r->anomalies;
 	if (r->partial) {
-		json_object *n = json_object_new_object(), *m = json_object_new_object();
 		ap_buf_reset(&s->tmp);
 		ap_buf_adds(&s->tmp, "partial analysis of ");
 		ap_rep_esc(&s->tmp, r->path, AP_REP_NOCAP);
 		ap_buf_adds(&s->tmp, ": ");
 		ap_rep_esc(&s->tmp, r->partial_reason ? r->partial_reason : "cut short", AP_REP_CAP);
-		add(m, "text", json_object_new_string(s->tmp.data ? s->tmp.data : ""));
-		add(n, "message", m);
-		add(n, "level", json_object_new_string("warning"));
-		json_object_array_add(arr, n);
+		note_begin(s);
+		ap_jw_obj_end(&s->j->w);
 	}
-	for (size_t i = 0; an && i < an->count; i++) {
-		const struct ap_anomaly *x = &an->items[i];
-		json_object *n = json_object_new_object(), *m = json_object_new_object();
-		ap_buf_reset(&s->tmp);
-		ap_rep_esc(&s->tmp, x->module, AP_REP_CAP);
-		ap_buf_adds(&s->tmp, ": ");
-		if (x->where) {
-			ap_rep_esc(&s->tmp, x->where, AP_REP_CAP);
-			ap_buf_adds(&s->tmp, ": ");
-		}
-		ap_rep_esc(&s->tmp, x->what, AP_REP_CAP);
-		add(m, "text", json_object_new_string(s->tmp.data ? s->tmp.data : ""));
-		add(n, "message", m);
-		add(n, "level", json_object_new_string("warning"));
-		json_object *d = json_object_new_object();
-		add(d, "id", json_object_new_string(ap_err_name(x->code)));
-		add(n, "descriptor", d);
-		json_object *p = json_object_new_object();
-		add(p, "input", ap_rj_str(&s->tmp, r->path, AP_REP_NOCAP));
-		add(p, "module", ap_rj_str(&s->tmp, x->module, AP_REP_CAP));
-		add(p, "where", ap_rj_str(&s->tmp, x->where, AP_REP_CAP));
-		add(p, "offset", x->offset == AP_OFFSET_NONE ? NULL : json_object_new_uint64(x->offset));
-		add(n, "properties", p);
-		json_object_array_add(arr, n);
+	for (size_t i = 0; an && i < an->count; i++)
+		anomaly_note(s, r, &an->items[i]);
+}
+
+/* results[] into their own buffer, at the depth run.results has in the log (root, runs, run). */
+static void results(struct sarif *s, const struct ap_report *const *reports, size_t n,
+		    struct ap_buf *rbuf)
+{
+	struct ap_rj *log = s->j, res;
+	ap_rj_begin(&res, rbuf, AP_RJ_PRETTY);
+	ap_jw_init(&res.w, rbuf, AP_RJ_PRETTY, 3);
+	s->j = &res;
+	ap_jw_arr(&res.w);
+	for (size_t k = 0; k < n; k++) {
+		const struct ap_report *r = reports[k];
+		art_index(s, k, r->path ? r->path : "unknown.apk", -1);
+		size_t *idx = ap_rep_finding_order(r);
+		if (r->n_findings && !idx)
+			s->oom = true;
+		for (size_t i = 0; idx && i < r->n_findings; i++)
+			result(s, k, r, &r->findings[idx[i]]);
+		free(idx);
 	}
+	ap_jw_arr_end(&res.w);
+	s->oom |= res.oom || res.tmp.failed;
+	ap_buf_free(&res.tmp);
+	s->j = log;
+}
+
+static void driver(struct sarif *s, const struct ap_report *const *reports, size_t n)
+{
+	struct ap_jw *w = &s->j->w;
+	ap_jw_key(w, "tool");
+	ap_jw_obj(w);
+	ap_jw_key(w, "driver");
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "name", AP_REPORT_TOOL_NAME);
+	const char *ver = n ? reports[0]->tool_version : NULL;
+	ap_rj_kstr(s->j, "version", ver ? ver : "0", AP_REP_CAP);
+	ap_jw_key(w, "rules");
+	ap_jw_arr(w);
+	for (size_t i = 0; i < s->n_rules; i++)
+		rule_obj(s, &s->rules[i]);
+	ap_jw_arr_end(w);
+	ap_jw_key(w, "properties");
+	ap_jw_obj(w);
+	ap_rj_kstr(s->j, "rulesVersion", n ? reports[0]->rules_version : NULL, AP_REP_CAP);
+	ap_jw_obj_end(w);
+	ap_jw_obj_end(w);
+	ap_jw_obj_end(w);
+}
+
+static void invocations(struct sarif *s, const struct ap_report *const *reports, size_t n)
+{
+	struct ap_jw *w = &s->j->w;
+	ap_jw_key(w, "invocations");
+	ap_jw_arr(w);
+	ap_jw_obj(w);
+	ap_jw_kbool(w, "executionSuccessful", true);
+	ap_jw_key(w, "toolExecutionNotifications");
+	ap_jw_arr(w);
+	for (size_t k = 0; k < n; k++)
+		notifications(s, reports[k]);
+	ap_jw_arr_end(w);
+	ap_jw_obj_end(w);
+	ap_jw_arr_end(w);
 }
 
 int ap_report_sarif(const struct ap_report *const *reports, size_t n, struct ap_buf *out)
 {
 	struct sarif s = {.tmp = AP_BUF_INIT};
+	struct ap_rj log;
+	struct ap_buf rbuf = AP_BUF_INIT;
 	ap_buf_init(&s.tmp, 0);
-	s.artifacts = json_object_new_array();
+	ap_buf_init(&rbuf, out->max);
+	ap_rj_begin(&log, out, AP_RJ_PRETTY);
+	s.j = &log;
 
 	for (size_t k = 0; k < n; k++) {
 		const struct ap_report *r = reports[k];
@@ -392,65 +520,31 @@ int ap_report_sarif(const struct ap_report *const *reports, size_t n, struct ap_
 			rule_add(&s, r->findings[i].rule ? r->findings[i].rule : "unknown", NULL,
 				 &r->findings[i]);
 	}
+	results(&s, reports, n, &rbuf);
+	if (rbuf.failed)
+		out->failed = true; /* the results alone passed the output's cap */
 
-	json_object *results = json_object_new_array();
-	json_object *notes = json_object_new_array();
-	for (size_t k = 0; k < n; k++) {
-		const struct ap_report *r = reports[k];
-		long apk = art_index(&s, k, r->path ? r->path : "unknown.apk", -1);
-		if (apk >= 0)
-			apk_artifact_facts(&s, apk, r);
-		size_t *idx = ap_rep_finding_order(r);
-		if (r->n_findings && !idx)
-			s.oom = true;
-		for (size_t i = 0; idx && i < r->n_findings; i++)
-			json_object_array_add(results, result(&s, k, r, &r->findings[idx[i]]));
-		free(idx);
-		notifications(&s, r, notes);
-	}
+	struct ap_jw *w = &log.w;
+	ap_jw_obj(w);
+	ap_jw_kstr(w, "$schema", SARIF_SCHEMA_URI);
+	ap_jw_kstr(w, "version", "2.1.0");
+	ap_jw_key(w, "runs");
+	ap_jw_arr(w);
+	ap_jw_obj(w);
+	driver(&s, reports, n);
+	invocations(&s, reports, n);
+	artifacts(&s, reports);
+	ap_jw_key(w, "results");
+	ap_jw_raw(w, rbuf.data ? rbuf.data : "[]", rbuf.data ? rbuf.len : 2);
+	ap_jw_kstr(w, "columnKind", "unicodeCodePoints");
+	ap_jw_obj_end(w);
+	ap_jw_arr_end(w);
+	ap_jw_obj_end(w);
 
-	json_object *rules = json_object_new_array();
-	for (size_t i = 0; i < s.n_rules; i++)
-		json_object_array_add(rules, rule_obj(&s, &s.rules[i]));
-
-	json_object *driver = json_object_new_object();
-	add(driver, "name", json_object_new_string(AP_REPORT_TOOL_NAME));
-	const char *ver = n ? reports[0]->tool_version : NULL;
-	add(driver, "version", ap_rj_str(&s.tmp, ver ? ver : "0", AP_REP_CAP));
-	add(driver, "rules", rules);
-	json_object *dp = json_object_new_object();
-	add(dp, "rulesVersion", ap_rj_str(&s.tmp, n ? reports[0]->rules_version : NULL, AP_REP_CAP));
-	add(driver, "properties", dp);
-	json_object *tool = json_object_new_object();
-	add(tool, "driver", driver);
-
-	json_object *inv = json_object_new_object();
-	add(inv, "executionSuccessful", json_object_new_boolean(true));
-	add(inv, "toolExecutionNotifications", notes);
-	json_object *invs = json_object_new_array();
-	json_object_array_add(invs, inv);
-
-	json_object *run = json_object_new_object();
-	add(run, "tool", tool);
-	add(run, "invocations", invs);
-	add(run, "artifacts", s.artifacts);
-	add(run, "results", results);
-	add(run, "columnKind", json_object_new_string("unicodeCodePoints"));
-	json_object *runs = json_object_new_array();
-	json_object_array_add(runs, run);
-
-	json_object *root = json_object_new_object();
-	add(root, "$schema", json_object_new_string(SARIF_SCHEMA_URI));
-	add(root, "version", json_object_new_string("2.1.0"));
-	add(root, "runs", runs);
-
-	bool oom = s.oom || s.tmp.failed;
+	log.oom |= s.oom || s.tmp.failed;
 	free(s.rules);
 	free(s.arts);
 	ap_buf_free(&s.tmp);
-	if (oom) {
-		json_object_put(root);
-		return AP_ERR_NOMEM;
-	}
-	return ap_rj_emit(root, true, out);
+	ap_buf_free(&rbuf);
+	return ap_rj_end(&log);
 }

@@ -10,6 +10,8 @@
 #include "reports/report_html_style.h"
 #include "reports/report_json.h"
 
+#include <json-c/json.h> /* only to read summary.jsonl rows back */
+
 static const char *const csv_cols[] = {"file", "sha256", "package", "version", "app_type", "score",
 				       "grade", "high", "medium", "low", "info", "pi_categories",
 				       "sdks", "status", "reason"};
@@ -128,40 +130,42 @@ int ap_summary_csv_row(const struct ap_report *r, const char *status, const char
 int ap_summary_jsonl_row(const struct ap_report *r, const char *status, const char *reason,
 			 struct ap_buf *out)
 {
-	struct ap_buf t = AP_BUF_INIT;
-	ap_buf_init(&t, 0);
 	struct row_facts f;
 	facts(r, &f);
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "file", ap_rj_str(&t, r->path ? r->path : "", AP_REP_NOCAP));
-	json_object_object_add(o, "sha256", ap_rj_str(&t, r->sha256, AP_REP_CAP));
-	json_object_object_add(o, "package", ap_rj_str(&t, r->package, AP_REP_CAP));
-	json_object_object_add(o, "version",
-			       ap_rj_str(&t, r->version_name ? r->version_name : f.version[0] ? f.version : NULL,
-					 AP_REP_CAP));
-	json_object_object_add(o, "version_code", json_object_new_int64(r->version_code));
-	json_object_object_add(o, "app_type", ap_rj_str(&t, r->app_type, AP_REP_CAP));
-	json_object_object_add(o, "score", f.has_score ? ap_rj_num(r->score_total) : NULL);
-	json_object_object_add(o, "grade", ap_rj_str(&t, r->grade, AP_REP_CAP));
-	for (int s = 3; s >= 0; s--)
-		json_object_object_add(o, ap_severity_name((enum ap_severity)s),
-				       json_object_new_uint64(f.sev[s]));
-	json_object *pi = json_object_new_array(), *sd = json_object_new_array();
-	for (size_t i = 0; i < r->n_pi; i++)
-		json_object_array_add(pi, ap_rj_str(&t, r->pi[i].category, AP_REP_CAP));
-	for (size_t i = 0; i < r->n_sdks; i++)
-		json_object_array_add(sd, ap_rj_str(&t, r->sdks[i].id, AP_REP_CAP));
-	json_object_object_add(o, "pi", pi);
-	json_object_object_add(o, "sdks", sd);
-	json_object_object_add(o, "status", ap_rj_str(&t, status ? status : "ok", AP_REP_CAP));
-	json_object_object_add(o, "reason", ap_rj_str(&t, reason, AP_REP_CAP));
-	bool fail = t.failed;
-	ap_buf_free(&t);
-	if (fail) {
-		json_object_put(o);
-		return AP_ERR_NOMEM;
+	struct ap_rj j;
+	struct ap_jw *w = &j.w;
+	ap_rj_begin(&j, out, AP_RJ_PLAIN);
+	ap_jw_obj(w);
+	ap_rj_kstr(&j, "file", r->path ? r->path : "", AP_REP_NOCAP);
+	ap_rj_kstr(&j, "sha256", r->sha256, AP_REP_CAP);
+	ap_rj_kstr(&j, "package", r->package, AP_REP_CAP);
+	ap_rj_kstr(&j, "version", r->version_name ? r->version_name : f.version[0] ? f.version : NULL,
+		   AP_REP_CAP);
+	ap_jw_ki64(w, "version_code", r->version_code);
+	ap_rj_kstr(&j, "app_type", r->app_type, AP_REP_CAP);
+	if (f.has_score) {
+		ap_rj_num(&j, "score", r->score_total);
+	} else {
+		ap_jw_key(w, "score");
+		ap_jw_null(w);
 	}
-	return ap_rj_emit(o, false, out);
+	ap_rj_kstr(&j, "grade", r->grade, AP_REP_CAP);
+	for (int s = 3; s >= 0; s--)
+		ap_jw_ku64(w, ap_severity_name((enum ap_severity)s), f.sev[s]);
+	ap_jw_key(w, "pi");
+	ap_jw_arr(w);
+	for (size_t i = 0; i < r->n_pi; i++)
+		ap_rj_str(&j, r->pi[i].category, AP_REP_CAP);
+	ap_jw_arr_end(w);
+	ap_jw_key(w, "sdks");
+	ap_jw_arr(w);
+	for (size_t i = 0; i < r->n_sdks; i++)
+		ap_rj_str(&j, r->sdks[i].id, AP_REP_CAP);
+	ap_jw_arr_end(w);
+	ap_rj_kstr(&j, "status", status ? status : "ok", AP_REP_CAP);
+	ap_rj_kstr(&j, "reason", reason, AP_REP_CAP);
+	ap_jw_obj_end(w);
+	return ap_rj_end(&j);
 }
 
 static char *dup_field(json_object *o, const char *k)

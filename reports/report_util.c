@@ -7,6 +7,7 @@
 #include "ap_err.h"
 #include "ap_limits.h"
 #include "reports/report_util.h"
+#include "reports/swar.h"
 
 /* Length of a code point that must not reach any output raw (C1 control, U+200E/F, bidi
  * embeddings, overrides and isolates, U+2028/9), 0 otherwise; *cp gets the code point. The lead
@@ -30,6 +31,21 @@ static size_t hazard(const unsigned char *u, size_t n, unsigned *cp)
 	return 0;
 }
 
+size_t ap_rep_plain_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t x = ap_swar_load(u + i);
+		if (ap_swar_any_below(x, 0x20) || ap_swar_any_high(x) || ap_swar_any_eq(x, 0x7f) ||
+		    ap_swar_any_eq(x, '\\'))
+			break;
+	}
+	while (i < n && u[i] >= 0x20 && u[i] < 0x7f && u[i] != '\\')
+		i++;
+	return i;
+}
+
 void ap_rep_esc(struct ap_buf *b, const char *s, size_t cap)
 {
 	if (!s)
@@ -41,7 +57,12 @@ void ap_rep_esc(struct ap_buf *b, const char *s, size_t cap)
 		while (lim > 0 && (u[lim] & 0xc0) == 0x80)
 			lim--;
 	}
-	size_t start = 0, i = 0;
+	/* The common case, plain ASCII, in one copy (ap_buf_add_escaped would copy it as is). */
+	size_t start = ap_rep_plain_len(s, lim), i = start;
+	size_t max = b->max ? b->max : AP_MAX_BUF_DEFAULT;
+	if (b->failed || b->len > max || start > max - b->len)
+		start = i = 0; /* near the cap: ap_buf_add_escaped keeps the prefix that fits */
+	ap_buf_add(b, s, start);
 	while (i < lim) {
 		if (u[i] != 0xc2 && u[i] != 0xe2) { /* the only lead bytes hazard() matches */
 			i++;

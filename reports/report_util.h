@@ -19,6 +19,9 @@
  * \xNN, C1 controls, LRM/RLM, bidi embeddings/overrides/isolates, U+2028/9 -> \uXXXX. At most cap
  * input bytes (cut on a character boundary) followed by "...". */
 void ap_rep_esc(struct ap_buf *b, const char *s, size_t cap);
+/* Length of the leading run of s[0..n) that ap_rep_esc copies unchanged: printable ASCII other
+ * than the backslash. */
+size_t ap_rep_plain_len(const char *s, size_t n);
 /* ap_rep_esc into tmp (reset first); returns tmp's NUL-terminated text ("" when s is NULL). */
 const char *ap_rep_escd(struct ap_buf *tmp, const char *s, size_t cap);
 /* ap_rep_esc, then HTML-escapes & < > " ' for text and attribute values. */
