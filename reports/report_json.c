@@ -102,6 +102,8 @@ void ap_rj_evidence(struct ap_rj *j, const struct ap_evidence *e)
 		ap_rj_kstr(j, "dexfile", e->dexfile, AP_REP_CAP);
 		ap_rj_kstr(j, "method", e->method, AP_REP_CAP);
 		opt_i64(w, "pc", e->pc);
+		if (e->hidden)
+			ap_jw_kbool(w, "hidden", true);
 	}
 	if (e->via == AP_VIA_NATIVE || e->library) {
 		ap_rj_kstr(j, "library", e->library, AP_REP_CAP);
