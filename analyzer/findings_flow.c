@@ -31,6 +31,7 @@ static void site(struct rf *f, struct ap_finding *x, const struct ap_taint_flow 
 	e.method = dup(f, fl->method);
 	e.pc = sink ? fl->sink_pc : fl->source_pc;
 	e.offset = -1;
+	e.flow = true;
 	if (sink) {
 		ap_buf_reset(&f->tmp);
 		ap_buf_addf(&f->tmp, "taint sink: %s", fl->sink_kind);

@@ -55,6 +55,9 @@ struct ap_evidence {
 	 * "assets/p.jar!classes.dex"); reachable is 0 and path_owners_note says it runs only if
 	 * the app loads it at run time (docs/reachability.md) */
 	bool hidden;
+	/* one end (source or sink call site) of a PI-to-upload flow (R19, taint.c): with a
+	 * reachable method this is evidence level L4 (docs/scoring.md) */
+	bool flow;
 };
 
 struct ap_rep_permission {

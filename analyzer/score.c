@@ -20,6 +20,8 @@ int ap_finding_level(const struct ap_finding *f)
 		if (e->via == AP_VIA_PERMISSION || e->via == AP_VIA_MANIFEST ||
 		    e->via == AP_VIA_RESOURCE)
 			l = 0;
+		else if (e->reachable == 1 && e->flow)
+			l = 4;
 		else if (e->reachable == 1)
 			l = (e->entries & (AP_REACH_STARTUP | AP_REACH_BACKGROUND)) ? 3 : 2;
 		else
