@@ -288,9 +288,9 @@ static int open_bare(struct ap_apk *apk, const char *name)
 	return err;
 }
 
-/* Takes ownership of buf (malloc'd) in every case. */
-static int open_owned(uint8_t *buf, size_t len, const char *name, struct ap_anomalies *anomalies,
-		      struct ap_apk **out)
+/* Takes ownership of buf (mapped when mapped, else malloc'd) in every case. */
+static int open_owned(const uint8_t *buf, size_t len, bool mapped, const char *name,
+		      struct ap_anomalies *anomalies, struct ap_apk **out)
 {
 	*out = NULL;
 	struct ap_apk *apk = calloc(1, sizeof(*apk));
@@ -298,11 +298,12 @@ static int open_owned(uint8_t *buf, size_t len, const char *name, struct ap_anom
 	if (!apk || !im) {
 		free(apk);
 		free(im);
-		free(buf);
+		ap_unmap_file(buf, len, mapped);
 		return AP_ERR_NOMEM;
 	}
 	im->buf = buf;
 	im->len = len;
+	im->mapped = mapped;
 	apk->impl = im;
 	apk->anomalies = anomalies;
 	apk->manifest = apk->arsc = -1;
@@ -343,6 +344,9 @@ static int open_owned(uint8_t *buf, size_t len, const char *name, struct ap_anom
 		ap_apk_close(apk);
 		return err;
 	}
+	/* hashing and the listing touched every page: hand them back; each entry read maps in
+	 * only its own bytes again (apk_read.c) */
+	ap_file_drop(buf, len, mapped, 0, len);
 	*out = apk;
 	return AP_OK;
 }
@@ -350,12 +354,13 @@ static int open_owned(uint8_t *buf, size_t len, const char *name, struct ap_anom
 int ap_apk_open(const char *path, struct ap_anomalies *anomalies, struct ap_apk **out)
 {
 	*out = NULL;
-	uint8_t *buf;
+	const uint8_t *buf;
 	size_t len;
-	int err = ap_read_file(path, (size_t)AP_MAX_INPUT_FILE, &buf, &len);
+	bool mapped;
+	int err = ap_map_file(path, (size_t)AP_MAX_INPUT_FILE, &buf, &len, &mapped);
 	if (err != AP_OK)
 		return err;
-	return open_owned(buf, len, path, anomalies, out);
+	return open_owned(buf, len, mapped, path, anomalies, out);
 }
 
 int ap_apk_open_mem(const uint8_t *buf, size_t len, const char *name,
@@ -369,7 +374,7 @@ int ap_apk_open_mem(const uint8_t *buf, size_t len, const char *name,
 		return AP_ERR_NOMEM;
 	if (len)
 		memcpy(copy, buf, len);
-	return open_owned(copy, len, name, anomalies, out);
+	return open_owned(copy, len, false, name, anomalies, out);
 }
 
 void ap_apk_close(struct ap_apk *apk)
@@ -383,7 +388,7 @@ void ap_apk_close(struct ap_apk *apk)
 	free(apk->path);
 	struct apk_impl *im = apk->impl;
 	if (im)
-		free(im->buf);
+		ap_unmap_file(im->buf, im->len, im->mapped);
 	free(im);
 	free(apk);
 }

@@ -10,8 +10,9 @@
 #include <stdint.h>
 
 struct apk_impl {
-	uint8_t *buf; /* the whole input, owned */
+	const uint8_t *buf; /* the whole input, owned: mapped read-only (ap_map_file) or malloc'd */
 	size_t len;
+	bool mapped;
 	/* per-check anomaly counters, so that 65536 hostile entries give a summary, not 65536 lines */
 	unsigned counts[32];
 };

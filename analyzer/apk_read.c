@@ -7,6 +7,7 @@
 #include "ap_cursor.h"
 #include "ap_diag.h"
 #include "ap_err.h"
+#include "ap_file.h"
 #include "ap_limits.h"
 
 #include <limits.h>
@@ -239,6 +240,10 @@ int ap_apk_read(struct ap_apk *apk, size_t i, uint8_t **out, size_t *len)
 				 (unsigned long long)e->size);
 	}
 	apk->inflated_total += blen;
+	/* the entry's compressed bytes are done with: a mapped input gives their pages back */
+	const struct apk_impl *im = apk->impl;
+	if (n)
+		ap_file_drop(im->buf, im->len, im->mapped, (size_t)(src - im->buf), n);
 	*out = b;
 	*len = blen;
 	return err;

@@ -18,29 +18,56 @@
 
 /* ---- interning -------------------------------------------------------------------------- */
 
-/* Strings the graph owns (sub-signatures, the protos they are built from) live in chunks freed
- * together: one malloc per 64 KiB instead of one per string. */
+/* Strings the graph owns (sub-signatures) live in chunks freed together: one malloc per 64 KiB
+ * instead of one per string. */
 struct cg_chunk {
 	struct cg_chunk *prev;
 	char data[];
 };
 
-static char *pool_alloc(struct ap_cg *cg, size_t n)
+static char *pool_alloc(struct cg_pool *p, size_t n)
 {
-	if (n > cg->chunk_left) {
+	if (n > p->left) {
 		size_t sz = n > 65536 ? n : 65536;
 		struct cg_chunk *c = malloc(sizeof *c + sz);
 		if (!c)
 			return NULL;
-		c->prev = cg->chunks;
-		cg->chunks = c;
-		cg->chunk_at = c->data;
-		cg->chunk_left = sz;
+		c->prev = p->chunks;
+		p->chunks = c;
+		p->at = c->data;
+		p->left = sz;
 	}
-	char *p = cg->chunk_at;
-	cg->chunk_at += n;
-	cg->chunk_left -= n;
-	return p;
+	char *s = p->at;
+	p->at += n;
+	p->left -= n;
+	return s;
+}
+
+/* n class ids from the same chunks (a class's interfaces): one malloc per 64 KiB again. */
+static uint32_t *pool_ids(struct cg_pool *p, size_t n)
+{
+	size_t mis = (uintptr_t)p->at % sizeof(uint32_t);
+	size_t pad = mis ? sizeof(uint32_t) - mis : 0;
+	if (pad <= p->left) {
+		p->at += pad;
+		p->left -= pad;
+	} else {
+		p->left = 0; /* a new chunk starts aligned */
+	}
+	if (n > SIZE_MAX / sizeof(uint32_t))
+		return NULL;
+	return (uint32_t *)(void *)pool_alloc(p, n * sizeof(uint32_t));
+}
+
+static void pool_free(struct cg_pool *p)
+{
+	while (p->chunks) {
+		struct cg_chunk *prev = p->chunks->prev;
+		free(p->chunks);
+		p->chunks = prev;
+	}
+	p->at = NULL;
+	p->left = 0;
 }
 
 struct class_key {
@@ -113,7 +140,7 @@ uint32_t cg_intern_sig(struct ap_cg *cg, const char *name, size_t name_len, cons
 	if (!ap_grow((void **)&cg->sigs, &cg->cap_sigs, cg->n_sigs + 1, sizeof *cg->sigs))
 		return AP_CG_NONE;
 	size_t pl = strlen(proto);
-	char *copy = pool_alloc(cg, name_len + pl + 1);
+	char *copy = pool_alloc(&cg->pool, name_len + pl + 1);
 	if (!copy)
 		return AP_CG_NONE;
 	memcpy(copy, name, name_len);
@@ -129,28 +156,22 @@ uint32_t cg_intern_sig(struct ap_cg *cg, const char *name, size_t name_len, cons
 
 /* ---- the passes --------------------------------------------------------------------------- */
 
-/* "(ARGS)RET" of each proto, formatted and hashed once per DEX on first use. */
+/* "(ARGS)RET" of a proto, formatted into buf on each use (once per new (name, proto) pair, as
+ * the pairs cache in intern_dex goes) and hashed once per DEX: keeping every formatted proto
+ * would cost more memory than formatting again costs time. */
 struct protos {
-	char **str;
-	struct cg_hstr *h;
+	struct cg_hstr *h; /* per proto; pow 0 (never a power of the odd base): not hashed yet */
 	struct ap_buf buf;
 };
 
-static const char *proto_of(struct ap_cg *cg, const struct ap_dex *dex, struct protos *p,
-			    uint32_t idx)
+static const char *proto_of(const struct ap_dex *dex, struct protos *p, uint32_t idx)
 {
-	if (p->str[idx])
-		return p->str[idx];
 	ap_buf_reset(&p->buf);
 	ap_dex_format_proto(dex, idx, &p->buf);
 	const char *s = p->buf.data ? p->buf.data : "()V";
-	size_t n = strlen(s);
-	char *copy = pool_alloc(cg, n + 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, s, n + 1);
-	p->h[idx] = cg_hash(copy, n);
-	return p->str[idx] = copy;
+	if (p->h[idx].pow == 0)
+		p->h[idx] = cg_hash(s, strlen(s));
+	return s;
 }
 
 /* Per DEX: type index -> class id, method index -> (class id, sub-signature id). */
@@ -160,13 +181,12 @@ static int intern_dex(struct ap_cg *cg, size_t d, struct protos *p)
 	const struct ap_dex_counts *cnt = ap_dex_counts(dex);
 	cg->type_gid[d] = malloc((cnt->types ? cnt->types : 1) * sizeof **cg->type_gid);
 	cg->mid[d] = malloc((cnt->methods ? cnt->methods : 1) * sizeof **cg->mid);
-	p->str = calloc(cnt->protos ? cnt->protos : 1, sizeof *p->str);
-	p->h = malloc((cnt->protos ? cnt->protos : 1) * sizeof *p->h);
+	p->h = calloc(cnt->protos ? cnt->protos : 1, sizeof *p->h);
 	/* (name, proto) string indices -> sub-signature: most pairs recur across classes
 	 * (<init>()V, run()V, ...), and an integer key skips hashing and comparing strings */
 	struct cg_map pairs = {0};
 	int err = AP_ERR_NOMEM;
-	if (!cg->type_gid[d] || !cg->mid[d] || !p->str || !p->h ||
+	if (!cg->type_gid[d] || !cg->mid[d] || !p->h ||
 	    !cg_map_init(&pairs, cnt->methods / 2))
 		goto out_free_protos;
 	for (uint32_t t = 0; t < cnt->types; t++) {
@@ -185,7 +205,7 @@ static int intern_dex(struct ap_cg *cg, size_t d, struct protos *p)
 		uint64_t pair = cg_key2(mi->name_idx, mi->proto_idx);
 		uint32_t sig = cg_map_get(&pairs, pair);
 		if (sig == AP_CG_NONE) {
-			const char *proto = proto_of(cg, dex, p, mi->proto_idx);
+			const char *proto = proto_of(dex, p, mi->proto_idx);
 			size_t nl = strlen(name);
 			if (!proto || nl > AP_MAX_BUF_DEFAULT - strlen(proto))
 				continue; /* as long as a growing buffer may be */
@@ -199,16 +219,14 @@ static int intern_dex(struct ap_cg *cg, size_t d, struct protos *p)
 	err = AP_OK;
 out_free_protos:
 	cg_map_fini(&pairs);
-	free(p->str);
 	free(p->h);
-	p->str = NULL;
 	p->h = NULL;
 	return err;
 }
 
 static int intern_types_and_methods(struct ap_cg *cg)
 {
-	struct protos p = {NULL, NULL, AP_BUF_INIT};
+	struct protos p = {NULL, AP_BUF_INIT};
 	int err = AP_OK;
 	cg->type_gid = calloc(cg->n_dex ? cg->n_dex : 1, sizeof *cg->type_gid);
 	cg->mid = calloc(cg->n_dex ? cg->n_dex : 1, sizeof *cg->mid);
@@ -242,7 +260,7 @@ static int define_classes(struct ap_cg *cg)
 			if (k->super == gid)
 				k->super = AP_CG_NONE;
 			if (cd->n_interfaces) {
-				k->ifaces = calloc(cd->n_interfaces, sizeof *k->ifaces);
+				k->ifaces = pool_ids(&cg->pool, cd->n_interfaces);
 				if (!k->ifaces)
 					return AP_ERR_NOMEM;
 				for (uint32_t i = 0; i < cd->n_interfaces; i++) {
@@ -410,7 +428,7 @@ static int link_framework(struct ap_cg *cg)
 		if (k->super == AP_CG_NONE)
 			k->super = sup;
 		if (ifc != AP_CG_NONE && !k->ifaces) {
-			k->ifaces = calloc(1, sizeof *k->ifaces);
+			k->ifaces = pool_ids(&cg->pool, 1);
 			if (!k->ifaces)
 				return AP_ERR_NOMEM;
 			k->ifaces[k->n_ifaces++] = ifc;
@@ -435,6 +453,16 @@ static void mark_instantiated(struct ap_cg *cg)
 	}
 }
 
+/* What only the edge builder needs, given back before the graph is solved. */
+static void release_build_tables(struct ap_cg *cg)
+{
+	cg_map_fini(&cg->set_map);
+	for (size_t d = 0; cg->type_gid && d < cg->n_dex; d++)
+		free(cg->type_gid[d]);
+	free(cg->type_gid);
+	cg->type_gid = NULL;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -453,17 +481,34 @@ int ap_cg_build(struct ap_dex *const *dexes, size_t n_dex, struct ap_anomalies *
 	cg->dexes = dexes;
 	cg->n_dex = n_dex;
 	cg->an = an;
-	size_t n_types = 0, n_mids = 0, n_defs = 0;
+	size_t n_types = 0, n_mids = 0, n_defs = 0, n_calls = 0;
 	for (size_t d = 0; d < n_dex; d++) {
 		const struct ap_dex_counts *c = ap_dex_counts(dexes[d]);
 		n_types += c->types;
 		n_mids += c->methods;
 		n_defs += c->method_defs;
+		n_calls += c->calls;
 	}
-	/* sized once from the DEX counts: growing big tables is what costs on large apps */
+	/* sized once from the DEX counts: growing big tables is what costs on large apps, in time
+	 * and in memory (a doubled array is half empty). Classes: at most one per type, plus the
+	 * framework classes link_framework adds; nodes: at most one per method definition. */
 	int err = AP_ERR_NOMEM;
-	if (!cg_map_init(&cg->class_map, n_types / 2) || !cg_map_init(&cg->sig_map, n_mids / 2) ||
-	    !cg_map_init(&cg->method_map, n_defs) || !cg_map_init(&cg->set_map, n_defs / 4))
+	size_t n_fw = 2 * sizeof framework_supers / sizeof *framework_supers;
+	cg->cap_classes = n_types + n_fw;
+	cg->cap_nodes = n_defs ? n_defs : 1;
+	cg->classes = malloc(cg->cap_classes * sizeof *cg->classes);
+	cg->nodes = malloc(cg->cap_nodes * sizeof *cg->nodes);
+	/* first guesses that rarely need to grow (ap_grow takes over past them): about one edge
+	 * per call site, a sub-signature per two method ids */
+	cg->cap_edges = n_calls + n_calls / 8 + 16;
+	cg->cap_sigs = n_mids / 2 + 16;
+	cg->edges = malloc(cg->cap_edges * sizeof *cg->edges);
+	cg->sigs = malloc(cg->cap_sigs * sizeof *cg->sigs);
+	if (!cg->classes || !cg->nodes || !cg->edges || !cg->sigs || !cg_map_init_hashed(&cg->class_map, n_types + n_fw) ||
+	    !cg_map_init_hashed(&cg->sig_map, n_mids / 2) ||
+	    !cg_map_init_nodes(&cg->method_map, n_defs,
+			       (const struct ap_cg_node *const *)&cg->nodes) ||
+	    !cg_map_init(&cg->set_map, n_defs / 4))
 		goto out_fail;
 	if ((err = intern_types_and_methods(cg)) != AP_OK)
 		goto out_fail;
@@ -478,6 +523,7 @@ int ap_cg_build(struct ap_dex *const *dexes, size_t n_dex, struct ap_anomalies *
 	double t2 = now_ms();
 
 	err = cg_build_edges(cg);
+	release_build_tables(cg);
 	if (err == AP_OK && cg->limit_hit) {
 		ap_anom_add(an, "reach", NULL, AP_OFFSET_NONE, AP_ERR_LIMIT,
 			    "call graph: more than %u edges; the rest of the calls are not modelled "
@@ -502,15 +548,9 @@ void ap_cg_free(struct ap_cg *cg)
 {
 	if (!cg)
 		return;
-	for (size_t c = 0; c < cg->n_classes; c++)
-		free(cg->classes[c].ifaces);
 	free(cg->classes);
 	free(cg->sigs);
-	while (cg->chunks) {
-		struct cg_chunk *prev = cg->chunks->prev;
-		free(cg->chunks);
-		cg->chunks = prev;
-	}
+	pool_free(&cg->pool);
 	free(cg->nodes);
 	free(cg->edges);
 	free(cg->kids);

@@ -38,11 +38,13 @@ const char *ap_cg_edge_kind_name(enum ap_cg_edge_kind k);
 /* Entry kinds are the report's enum ap_entry_bits: startup 1, background 2, ui 4. */
 #define AP_CG_KINDS 3
 
+/* 8 bytes, the bulk of a large graph: every edge comes from an instruction whose pc fits in 24
+ * bits (as in the DEX index, AP_MAX_CODE_UNITS). Read the fields as values. */
 struct ap_cg_edge {
-	uint32_t to;    /* node, or target set when is_set */
-	uint32_t pc;    /* call site in the caller (code units), AP_CG_NONE when not a call site */
-	uint8_t kind;   /* enum ap_cg_edge_kind */
-	bool is_set;    /* to indexes a CHA target set (shared by all calls of the same method ref) */
+	uint32_t to;         /* node, or target set when is_set */
+	uint32_t pc : 24;    /* the instruction in the caller (code units) that makes the edge */
+	uint32_t kind : 7;   /* enum ap_cg_edge_kind */
+	uint32_t is_set : 1; /* to indexes a CHA target set (shared by all calls of the same ref) */
 };
 
 /* One method defined by the app (first definition wins across classes*.dex, as ART). */
@@ -58,7 +60,7 @@ struct ap_cg_node {
 struct ap_cg_class {
 	const char *desc;      /* "Lpkg/Cls;" (borrowed from a DEX) */
 	uint32_t super;        /* class id or AP_CG_NONE */
-	uint32_t *ifaces;      /* class ids */
+	uint32_t *ifaces;      /* class ids (in cg->pool) */
 	uint32_t n_ifaces;
 	uint32_t dex;          /* defining dex, or AP_CG_NONE for framework / missing classes */
 	uint32_t def;          /* class_def index in that dex */
@@ -76,13 +78,24 @@ struct ap_cg_entry {
 	size_t n_actions;
 };
 
-/* u64 key -> u32 id, open addressing (callgraph_map.c); AP_CG_NONE marks an empty slot. */
+struct ap_cg_node;
+/* u64 key -> u32 id, open addressing (callgraph_map.c); AP_CG_NONE marks an empty slot. The
+ * method table keys nodes by (class, sub-signature), which the node itself holds: it stores the
+ * ids alone (nodes set); the string tables keep 32-bit tags of the hashes (tags set). */
 struct cg_map {
-	uint64_t *keys;
+	uint64_t *keys;                        /* exact keys, or NULL */
+	uint32_t *tags;                        /* string hashes folded to 32 bits, or NULL */
 	uint32_t *vals;
 	size_t cap, n;
+	const struct ap_cg_node *const *nodes; /* &cg->nodes for the method table, else NULL */
 };
 struct cg_chunk;
+/* Strings in 64 KiB chunks freed together (callgraph.c). */
+struct cg_pool {
+	struct cg_chunk *chunks;
+	char *at;
+	size_t left;
+};
 
 /* The graph and, after ap_cg_solve, the reachability answers. Read-only after solving. */
 struct ap_cg {
@@ -92,7 +105,7 @@ struct ap_cg {
 
 	struct ap_cg_class *classes; size_t n_classes, cap_classes;
 	char **sigs; size_t n_sigs, cap_sigs;       /* sub-signatures, in chunks */
-	struct cg_chunk *chunks; char *chunk_at; size_t chunk_left; /* owned strings */
+	struct cg_pool pool;     /* owned: the sub-signatures, the classes' interface lists */
 	struct ap_cg_node *nodes; size_t n_nodes, cap_nodes;
 	struct ap_cg_edge *edges; size_t n_edges, cap_edges;
 	uint32_t *kids; size_t n_kids;
@@ -101,8 +114,8 @@ struct ap_cg {
 
 	struct cg_map class_map, sig_map; /* string hash -> class id / sub-signature id */
 	struct cg_map method_map;     /* (class, sig) -> node */
-	struct cg_map set_map;        /* (class, sig) -> target set */
-	uint32_t **type_gid;          /* per dex: type_idx -> class id */
+	struct cg_map set_map;        /* (class, sig) -> target set; freed once the edges are built */
+	uint32_t **type_gid;          /* per dex: type_idx -> class id; freed with set_map */
 	uint64_t **mid;               /* per dex: method_idx -> class id << 32 | sig id */
 
 	struct ap_cg_entry *entries; size_t n_entries, cap_entries;

@@ -9,6 +9,7 @@
 #include "ap_limits.h"
 #include "ap_vec.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,7 @@ static void add_edge(struct bctx *b, uint32_t to, uint32_t pc, uint8_t kind, boo
 		b->nomem = true;
 		return;
 	}
+	assert(pc < (1u << 24)); /* a DEX index pc: see struct ap_cg_edge */
 	cg->edges[cg->n_edges++] = (struct ap_cg_edge){.to = to, .pc = pc, .kind = kind,
 							.is_set = is_set};
 }

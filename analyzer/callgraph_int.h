@@ -14,6 +14,11 @@
 typedef bool (*cg_map_eq)(const void *ctx, uint32_t val);
 
 bool cg_map_init(struct cg_map *m, size_t expect);
+/* The same for a string table (cg_map_find/cg_map_add only). */
+bool cg_map_init_hashed(struct cg_map *m, size_t expect);
+/* The same for the method table: node id -> its (class, sub-signature) key read from *nodes,
+ * which must hold the node before it is added. */
+bool cg_map_init_nodes(struct cg_map *m, size_t expect, const struct ap_cg_node *const *nodes);
 void cg_map_fini(struct cg_map *m);
 /* Value for an exact key, or AP_CG_NONE. */
 uint32_t cg_map_get(const struct cg_map *m, uint64_t key);

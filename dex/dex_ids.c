@@ -232,12 +232,7 @@ void ap_dex_format_field(const struct ap_dex *dex, uint32_t field_idx, struct ap
 
 const uint32_t *ap_dex_methods_of_type(const struct ap_dex *dex, uint32_t type_idx, size_t *n)
 {
-	const struct dex_csr *c = dex_lookup(dex, DEX_LK_METHODS_BY_CLASS);
-	*n = 0;
-	if (!c->start || type_idx >= c->n_keys)
-		return NULL;
-	*n = c->start[type_idx + 1] - c->start[type_idx];
-	return c->idx + c->start[type_idx];
+	return dex_csr_row(dex_lookup(dex, DEX_LK_METHODS_BY_CLASS), type_idx, n);
 }
 
 size_t ap_dex_find_methods(const struct ap_dex *dex, const char *class_descriptor,

@@ -107,33 +107,70 @@ void dex_index_method(struct ap_dex *dex, struct ap_dex_method *m, const uint8_t
 	m->types_n = (uint32_t)dex->trefs.n - m->types_first;
 }
 
-/* Counting sort of items by a u32 key at key_off; keys >= n_keys (hostile indices) are left out. */
+static uint32_t key_at(const uint8_t *items, size_t stride, size_t key_off, uint32_t i)
+{
+	uint32_t k;
+	memcpy(&k, items + (size_t)i * stride + key_off, 4);
+	return k;
+}
+
+/* Counting sort of items by a u32 key at key_off; keys >= n_keys (hostile indices) are left out.
+ * The counts are a temporary array: only the sorted indices stay. */
 void dex_csr_build(struct ap_dex *dex, struct dex_csr *csr, uint32_t n_keys, const void *items,
 		   size_t n_items, size_t stride, size_t key_off)
 {
 	memset(csr, 0, sizeof(*csr));
-	csr->start = dex_alloc(dex, (size_t)n_keys + 2, sizeof(uint32_t));
-	csr->idx = dex_alloc(dex, n_items ? n_items : 1, sizeof(uint32_t));
-	if (!csr->start || !csr->idx) {
-		csr->start = NULL;
+	uint32_t *start = calloc((size_t)n_keys + 2, sizeof(uint32_t));
+	if (!start)
 		return;
-	}
-	csr->n_keys = n_keys;
-	const char *base = items;
+	const uint8_t *base = items;
 	for (size_t i = 0; i < n_items; i++) {
-		uint32_t k;
-		memcpy(&k, base + i * stride + key_off, 4);
+		uint32_t k = key_at(base, stride, key_off, (uint32_t)i);
 		if (k < n_keys)
-			csr->start[k + 2]++;
+			start[k + 2]++;
 	}
 	for (uint32_t k = 0; k < n_keys; k++)
-		csr->start[k + 2] += csr->start[k + 1];
-	for (size_t i = 0; i < n_items; i++) {
-		uint32_t k;
-		memcpy(&k, base + i * stride + key_off, 4);
-		if (k < n_keys)
-			csr->idx[csr->start[k + 1]++] = (uint32_t)i;
+		start[k + 2] += start[k + 1];
+	size_t n_idx = start[(size_t)n_keys + 1];
+	csr->idx = dex_alloc(dex, n_idx ? n_idx : 1, sizeof(uint32_t));
+	if (csr->idx) {
+		for (size_t i = 0; i < n_items; i++) {
+			uint32_t k = key_at(base, stride, key_off, (uint32_t)i);
+			if (k < n_keys)
+				csr->idx[start[k + 1]++] = (uint32_t)i;
+		}
+		csr->items = base;
+		csr->n_idx = n_idx;
+		csr->stride = stride;
+		csr->key_off = key_off;
+		csr->n_keys = n_keys;
 	}
+	free(start);
+}
+
+/* First position in c->idx whose item's key is >= key (or > key when after). */
+static size_t csr_bound(const struct dex_csr *c, uint32_t key, bool after)
+{
+	size_t lo = 0, hi = c->n_idx;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t k = key_at(c->items, c->stride, c->key_off, c->idx[mid]);
+		if (k < key || (after && k == key))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const uint32_t *dex_csr_row(const struct dex_csr *c, uint32_t key, size_t *n)
+{
+	*n = 0;
+	if (!c->idx || key >= c->n_keys)
+		return NULL;
+	size_t first = csr_bound(c, key, false);
+	*n = csr_bound(c, key, true) - first;
+	return c->idx + first;
 }
 
 static void build_lookup(struct ap_dex *dex, unsigned which)
@@ -215,12 +252,7 @@ const int32_t *dex_mdef_of_method(const struct ap_dex *dex)
 
 static const uint32_t *csr_row(const struct ap_dex *dex, unsigned which, uint32_t key, size_t *n)
 {
-	const struct dex_csr *c = dex_lookup(dex, which);
-	*n = 0;
-	if (!c->start || key >= c->n_keys)
-		return NULL;
-	*n = c->start[key + 1] - c->start[key];
-	return c->idx + c->start[key];
+	return dex_csr_row(dex_lookup(dex, which), key, n);
 }
 
 const struct ap_dex_call *ap_dex_calls(const struct ap_dex *dex, size_t *n)

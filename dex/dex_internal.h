@@ -19,9 +19,14 @@ struct dex_str {
 #define DEX_STR_DECODED 0x80000000u
 #define DEX_STR_BAD 0xffffffffu
 
-struct dex_csr { /* compressed rows: items of key k are idx[start[k] .. start[k+1]) */
-	uint32_t *start; /* n_keys + 1 */
-	uint32_t *idx;
+/* Item indices sorted by key (ties in item order): the items of key k are a run of idx, found
+ * by binary search on the items' keys. No per-key start array: on a large DEX those cost as
+ * much as the index itself (one u32 per method id, string, field or type) for the few hundred
+ * keys a scan asks about. */
+struct dex_csr {
+	uint32_t *idx;        /* NULL when the cap was hit */
+	const uint8_t *items; /* the array sorted (borrowed from the model) */
+	size_t n_idx, stride, key_off;
 	uint32_t n_keys;
 };
 
@@ -118,9 +123,12 @@ enum {
 	DEX_LK_CALLS = 1, DEX_LK_LOADS = 2, DEX_LK_FIELDS = 4, DEX_LK_TYPES = 8,
 	DEX_LK_METHODS_BY_CLASS = 16, DEX_LK_MDEF = 32,
 };
-/* The CSR table DEX_LK_CALLS..DEX_LK_METHODS_BY_CLASS, built now if it was not yet (start is
- * NULL when the cap was hit). */
+/* The table DEX_LK_CALLS..DEX_LK_METHODS_BY_CLASS, built now if it was not yet (idx is NULL
+ * when the cap was hit). */
 const struct dex_csr *dex_lookup(const struct ap_dex *dex, unsigned which);
+/* The indices of the items with key k (*n of them), or NULL when the table is missing or
+ * k >= n_keys. */
+const uint32_t *dex_csr_row(const struct dex_csr *c, uint32_t key, size_t *n);
 /* method idx -> method def idx (-1 none), or NULL when the cap was hit. */
 const int32_t *dex_mdef_of_method(const struct ap_dex *dex);
 void dex_csr_build(struct ap_dex *dex, struct dex_csr *csr, uint32_t n_keys, const void *items,

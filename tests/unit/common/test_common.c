@@ -1,13 +1,16 @@
 /* Unit tests for common/: the cursor, the arena cap, the capped buffer and the escaper. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ap_arena.h"
 #include "ap_buf.h"
 #include "ap_cursor.h"
 #include "ap_diag.h"
 #include "ap_err.h"
+#include "ap_file.h"
 #include "ap_limits.h"
 
 Test(cursor, reads_little_endian_and_sticks_on_overrun)
@@ -169,4 +172,65 @@ Test(err, names_are_stable)
 	cr_expect_str_eq(ap_err_name(AP_ERR_LIMIT), "limit");
 	cr_expect_eq(AP_ERR_LIMIT, 6, "error numbers never change");
 	cr_expect_str_eq(ap_err_name(9999), "unknown");
+}
+
+/* ap_map_file: the bytes ap_read_file gives, mapped; dropped pages read back the same; the
+ * cases a mapping cannot serve (empty file, not a regular file) fall back or fail as reading
+ * does. */
+static char *temp_file(const uint8_t *data, size_t n)
+{
+	char *path = strdup("/tmp/ap_map_test_XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert(write(fd, data, n) == (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+Test(file, mapping_matches_reading_and_survives_drops)
+{
+	size_t n = 3 * 4096 + 123;
+	uint8_t *data = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (uint8_t)(i * 131 + 7);
+	char *path = temp_file(data, n);
+	const uint8_t *p;
+	size_t len;
+	bool mapped;
+	cr_assert_eq(ap_map_file(path, 1u << 20, &p, &len, &mapped), AP_OK);
+	cr_assert(mapped, "a regular file is mapped");
+	cr_assert_eq(len, n);
+	cr_assert(memcmp(p, data, n) == 0);
+	ap_file_drop(p, len, mapped, 0, len); /* every page handed back ... */
+	cr_assert(memcmp(p, data, n) == 0, "... and read again from the file");
+	ap_file_drop(p, len, mapped, 100, 5000);
+	cr_assert(memcmp(p, data, n) == 0);
+	ap_unmap_file(p, len, mapped);
+	cr_assert_eq(ap_map_file(path, n - 1, &p, &len, &mapped), AP_ERR_LIMIT, "cap as reading");
+	unlink(path);
+	free(path);
+	free(data);
+}
+
+Test(file, empty_and_special_files_behave_as_reading)
+{
+	char *path = temp_file((const uint8_t *)"", 0);
+	const uint8_t *p;
+	uint8_t *q;
+	size_t len, qlen;
+	bool mapped;
+	int rc = ap_map_file(path, 1u << 20, &p, &len, &mapped);
+	int rrc = ap_read_file(path, 1u << 20, &q, &qlen);
+	cr_assert_eq(rc, rrc, "empty file: map %d, read %d", rc, rrc);
+	if (rc == AP_OK) {
+		cr_assert_eq(len, 0);
+		ap_unmap_file(p, len, mapped);
+	}
+	if (rrc == AP_OK)
+		free(q);
+	unlink(path);
+	free(path);
+	cr_assert_eq(ap_map_file("/nonexistent/apkpriv", 1u << 20, &p, &len, &mapped),
+		     ap_read_file("/nonexistent/apkpriv", 1u << 20, &q, &qlen));
+	cr_assert_neq(ap_map_file("/tmp", 1u << 20, &p, &len, &mapped), AP_OK, "a directory");
 }
