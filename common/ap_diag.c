@@ -65,6 +65,16 @@ void ap_anom_free(struct ap_anomalies *list)
 void ap_anom_add(struct ap_anomalies *list, const char *module, const char *where,
 		 uint64_t offset, int code, const char *fmt, ...)
 {
+	/* past the cap an anomaly is only counted: a hostile file can raise millions, and neither
+	 * the report nor the log should grow with them (one line says the rest are not shown) */
+	if (list && list->count >= AP_MAX_ANOMALIES) {
+		list->dropped++;
+		if (!list->said_capped)
+			ap_log(AP_LOG_WARN, module, "more than %u anomalies: the rest are counted in "
+				   "the report (anomalies_dropped), not shown", AP_MAX_ANOMALIES);
+		list->said_capped = true;
+		return;
+	}
 	char what[512];
 	va_list ap;
 	va_start(ap, fmt);
@@ -79,10 +89,6 @@ void ap_anom_add(struct ap_anomalies *list, const char *module, const char *wher
 		       what, ap_err_name(code));
 	if (!list)
 		return;
-	if (list->count >= AP_MAX_ANOMALIES) {
-		list->dropped++;
-		return;
-	}
 	if (list->count == list->cap) {
 		size_t ncap = list->cap ? list->cap * 2 : 16;
 		struct ap_anomaly *p = realloc(list->items, ncap * sizeof(*p));

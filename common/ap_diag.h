@@ -7,6 +7,7 @@
 #define AP_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,7 @@ struct ap_anomalies {
 	size_t count;   /* kept, at most AP_MAX_ANOMALIES */
 	size_t cap;
 	size_t dropped; /* seen past the cap */
+	bool said_capped; /* the log said once that the rest are not shown */
 };
 
 void ap_anom_init(struct ap_anomalies *list);

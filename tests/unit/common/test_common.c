@@ -167,6 +167,30 @@ Test(diag, anomalies_are_capped_and_counted)
 	ap_anom_free(&list);
 }
 
+static unsigned log_lines;
+static void count_lines(enum ap_log_level lvl, const char *line, void *ctx)
+{
+	(void)lvl;
+	(void)line;
+	(void)ctx;
+	log_lines++;
+}
+
+/* past the cap an anomaly is counted, not logged: one line says so, whatever the count */
+Test(diag, the_log_stops_at_the_cap_with_one_line)
+{
+	struct ap_anomalies list;
+	ap_anom_init(&list);
+	log_lines = 0;
+	ap_log_set_sink(count_lines, NULL, AP_LOG_WARN);
+	for (unsigned i = 0; i < AP_MAX_ANOMALIES + 5000; i++)
+		ap_anom_add(&list, "dex", "classes.dex", i, AP_ERR_RANGE, "index %u", i);
+	ap_log_set_sink(NULL, NULL, AP_LOG_WARN);
+	cr_expect_eq(log_lines, AP_MAX_ANOMALIES + 1);
+	cr_expect_eq(list.dropped, 5000);
+	ap_anom_free(&list);
+}
+
 Test(err, names_are_stable)
 {
 	cr_expect_str_eq(ap_err_name(AP_ERR_LIMIT), "limit");
