@@ -442,6 +442,7 @@ static int start(struct job *j, size_t idx, char *const *paths, const struct ap_
 			if (jobs[k].pid > 0 && jobs[k].fd >= 0)
 				close(jobs[k].fd);
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGBUS, SIG_DFL); /* a truncated input is a crash row, not the CLI's exit 3 */
 		_exit(worker(paths[idx], o, p[1]));
 	}
 	close(p[1]);

@@ -15,7 +15,8 @@ int ap_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
  * free() it). A mapping's pages are the page cache's, so ap_file_drop can hand them back and
  * they are read again from the file on the next access: a big APK then costs memory only for
  * the entry being read. The file must not shrink while it is mapped (a read past its new end
- * raises SIGBUS), as with any mapped input. */
+ * raises SIGBUS, as with any mapped input; the CLI turns it into a message and exit code 3,
+ * analyzer/main.c). */
 int ap_map_file(const char *path, size_t max, const uint8_t **out, size_t *len, bool *mapped);
 void ap_unmap_file(const uint8_t *p, size_t len, bool mapped);
 /* Drops the resident pages that lie wholly inside [off, off + n) of a mapping of len bytes
