@@ -12,7 +12,7 @@
 #include "dex/dex.h"
 #include "limits_util.h"
 /* the reachability tests' loader (root DEX files and manifest), built into this binary too */
-#include "../reach/reach_load.c"
+#include "reach_load.h"
 
 #include "analyzer/callgraph.h"
 #include "ap_arena.h"

@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* The reach tests' APK loader (the project's own readers), shared rather than copied. */
-#include "../reach/reach_load.c"
+#include "reach_load.h"
 
 static bool has_word(const char *list, const char *w)
 {
@@ -194,7 +194,7 @@ static void judge(struct tally *t, char **row, const struct cols *k, bool one_me
 	}
 	if (!isdigit((unsigned char)leaks[0]))
 		return; /* NA */
-	bool pos = atoi(leaks) > 0;
+	bool pos = strtoul(leaks, NULL, 10) > 0;
 	t->tp += pos && n > 0;
 	t->fn += pos && n == 0;
 	t->fp += !pos && n > 0;
