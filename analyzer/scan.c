@@ -349,6 +349,13 @@ int ap_scan_file(const char *path, const struct ap_kb *kb, const struct ap_scan_
 			rc = AP_ERR_FORMAT;
 		goto out_release;
 	}
+	if (!opts->no_native) {
+		bool native = apk->kind == AP_INPUT_ELF;
+		for (size_t i = 0; i < apk->n_entries && !native; i++)
+			native = apk->entries[i].kind == AP_ENTRY_NATIVE;
+		if (native)
+			ap_native_preload();
+	}
 	r->sha256 = ap_arena_strdup(r->arena, apk->sha256_hex);
 	r->size = apk->file_size;
 	r->input_kind = ap_input_kind_name(apk->kind);

@@ -193,14 +193,20 @@ static void collect_args(struct sweep *s, unsigned skip, uint64_t *vals, bool *k
 	}
 }
 
+/* True when a call to import symidx is reported (a sensitive or a network import). */
+bool dis_import_reported(const struct elf *e, uint32_t symidx)
+{
+	const struct ap_native_sym *sym = elf_sym(e, symidx);
+	return sym && sym->name[0] &&
+	       (sens_import_spec(sym->name) || ap_native_is_net_import(sym->name));
+}
+
 static void report_import(struct sweep *s, uint32_t symidx, uint64_t at)
 {
+	if (!dis_import_reported(s->e, symidx))
+		return;
 	const struct ap_native_sym *sym = elf_sym(s->e, symidx);
-	if (!sym || !sym->name[0])
-		return;
 	const struct sens_spec *spec = sens_import_spec(sym->name);
-	if (!spec && !ap_native_is_net_import(sym->name))
-		return;
 	static const struct sens_spec plain = {NULL, ""};
 	uint64_t vals[AP_NATIVE_MAX_ARGS];
 	bool known[AP_NATIVE_MAX_ARGS];
@@ -225,14 +231,35 @@ static void report_jnienv(struct sweep *s, uint64_t off, uint64_t at)
 	elf_add_call(s->e, AP_NCALL_JNIENV, name, spec, at, vals, known, n);
 }
 
+/* The section-declared data range holding va, or NULL. */
+struct elf_data_rng *dis_data_rng_at(const struct elf *e, uint64_t va)
+{
+	size_t lo = 0, hi = e->n_data;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->data[mid].end <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < e->n_data && e->data[lo].start <= va ? &e->data[lo] : NULL;
+}
+
 /* A direct call/tail-jump to target. */
 void dis_direct(struct sweep *s, uint64_t target, uint64_t at)
 {
 	if (s->pass != 2)
 		return;
 	uint32_t sym = elf_plt_lookup(s->e, target);
-	if (sym)
+	if (sym) {
 		report_import(s, sym, at);
+		return;
+	}
+	struct elf_data_rng *d = dis_data_rng_at(s->e, target);
+	if (d && !d->swept && !d->called_at && elf_va_is_exec(s->e, target)) {
+		d->called_at = at;
+		d->target = target;
+	}
 }
 
 /* A call or jump through a value: a GOT slot (pass 1: this is a PLT stub; pass 2: a call with
@@ -381,7 +408,37 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 			s->limit = true;
 			return;
 		}
-		if (!s->cs->disasm_iter(s->h, &code, &size, &addr, s->insn)) {
+		const struct dis_cached *hit = NULL;
+		uint32_t w = 0;
+		bool cacheable = false;
+		if (s->use_cache && size >= 4) {
+			w = (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
+			    (uint32_t)code[3] << 24;
+			if (dis_a64_fast(s, w, addr)) {
+				e->n_insns++;
+				code += 4;
+				size -= 4;
+				addr += 4;
+				continue;
+			}
+			cacheable = !dis_a64_pc_relative(w);
+			if (cacheable)
+				hit = dis_cache_get(&s->cache, w);
+		}
+		bool ok;
+		if (hit) {
+			ok = dis_cache_fill(hit, s->insn, addr);
+			if (ok) {
+				code += 4;
+				size -= 4;
+				addr += 4;
+			}
+		} else {
+			ok = s->cs->disasm_iter(s->h, &code, &size, &addr, s->insn);
+			if (cacheable)
+				dis_cache_put(&s->cache, w, ok ? s->insn : NULL);
+		}
+		if (!ok) {
 			size_t k = unit < size ? unit : size;
 			code += k;
 			size -= k;
@@ -443,7 +500,10 @@ static void sweep_marked(struct sweep *s, uint64_t start, uint64_t end, int forc
 			int m = mode;
 			if (e->machine == EM_ARM && m < 0)
 				m = decode_errors(s, cur, next, true) <= decode_errors(s, cur, next, false);
-			if (m != 2)
+			/* the tracker restarts at every mark, so a function that cannot report
+			 * anything needs no decoding at all (AArch64: fixed-width, prefiltered) */
+			if (m != 2 && !(s->pass == 2 && e->machine == EM_AARCH64 &&
+					!dis_a64_may_report(s, cur, next)))
 				sweep_range(s, cur, next, m == 1);
 		}
 		cur = next;
@@ -481,6 +541,91 @@ static bool covered_before(const struct elf *e, size_t i)
 	return false;
 }
 
+/* The section headers let pass 2 skip the data in executable segments (on a typical library
+ * half of the segment: hash tables, symbols, relocations, .rodata, .eh_frame). Android ignores
+ * section headers, so a tampered library could label code as data: when a function symbol or an
+ * ARM code mapping symbol lies in such a range the ranges are dropped (and the whole segment
+ * decoded), and a direct call into one later gets the range decoded after all (sweep_called). */
+static void trust_data_rngs(struct elf *e)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < e->n_marks && e->n_data; i++) {
+		const struct elf_mark *m = &e->marks[i];
+		if (!m->name && m->thumb != 0 && m->thumb != 1)
+			continue; /* $d */
+		while (j < e->n_data && e->data[j].end <= m->addr)
+			j++;
+		if (j == e->n_data)
+			break;
+		if (e->data[j].start <= m->addr) {
+			uint64_t off;
+			elf_anom(e, elf_va_to_off(e, m->addr, 1, &off) ? off : AP_OFFSET_NONE,
+				 AP_ERR_TAMPER,
+				 "code symbol %s at 0x%llx lies in %s, which the section headers declare "
+				 "data; decoding every executable byte", m->name ? m->name : "($a/$t)",
+				 (unsigned long long)m->addr, e->data[j].section);
+			e->n_data = 0;
+		}
+	}
+}
+
+/* [start, end) minus the data ranges, each piece swept on its own. */
+static void sweep_code(struct sweep *s, uint64_t start, uint64_t end)
+{
+	const struct elf *e = s->e;
+	uint64_t cur = start;
+	for (size_t i = 0; i < e->n_data && cur < end && !s->limit; i++) {
+		const struct elf_data_rng *d = &e->data[i];
+		if (d->end <= cur)
+			continue;
+		if (d->start >= end)
+			break;
+		if (d->start > cur) {
+			dis_reset(&s->st);
+			sweep_marked(s, cur, d->start, -1);
+		}
+		cur = d->end;
+	}
+	if (cur < end && !s->limit) {
+		dis_reset(&s->st);
+		sweep_marked(s, cur, end, -1);
+	}
+}
+
+/* Data ranges that code calls into are decoded after all, until no new one is called. */
+static void sweep_called(struct sweep *s)
+{
+	struct elf *e = s->e;
+	for (bool again = true; again && !s->limit;) {
+		again = false;
+		for (size_t i = 0; i < e->n_data && !s->limit; i++) {
+			struct elf_data_rng *d = &e->data[i];
+			if (d->swept || !d->called_at)
+				continue;
+			uint64_t off;
+			elf_anom(e, elf_va_to_off(e, d->target, 1, &off) ? off : AP_OFFSET_NONE,
+				 AP_ERR_TAMPER,
+				 "0x%llx calls 0x%llx in %s, which the section headers declare data; "
+				 "decoded it as code", (unsigned long long)d->called_at,
+				 (unsigned long long)d->target, d->section);
+			d->swept = true;
+			again = true;
+			for (size_t k = 0; k < e->n_segs; k++) {
+				const struct elf_seg *g = &e->segs[k];
+				if (g->type != PT_LOAD || !(g->flags & PF_X) || covered_before(e, k))
+					continue;
+				uint64_t a = d->start > g->vaddr ? d->start : g->vaddr;
+				uint64_t b = g->vaddr + g->filesz;
+				b = d->end < b ? d->end : b;
+				if (a < b) {
+					dis_reset(&s->st);
+					sweep_marked(s, a, b, -1);
+				}
+			}
+		}
+	}
+}
+
 int elf_disasm(struct elf *e)
 {
 	cs_arch arch;
@@ -511,6 +656,7 @@ int elf_disasm(struct elf *e)
 		return AP_OK;
 	}
 	s.cs->option(s.h, CS_OPT_DETAIL, CS_OPT_ON);
+	s.use_cache = e->machine == EM_AARCH64 && !getenv("APKPRIV_CAPSTONE_ONLY");
 	s.insn = s.cs->malloc_insn(s.h);
 	if (!s.insn) {
 		s.cs->close(&s.h);
@@ -534,22 +680,23 @@ int elf_disasm(struct elf *e)
 		else
 			sweep_marked(&s, a, b, -1);
 	}
-	/* pass 2: call sites, everywhere executable except the PLT itself */
+	/* pass 2: call sites, everywhere executable except the PLT itself and declared data */
 	s.pass = 2;
+	trust_data_rngs(e);
 	for (size_t i = 0; i < e->n_segs && !s.limit; i++) {
 		const struct elf_seg *g = &e->segs[i];
 		if (g->type != PT_LOAD || !(g->flags & PF_X) || covered_before(e, i))
 			continue;
 		uint64_t a = g->vaddr, b = g->vaddr + g->filesz;
-		dis_reset(&s.st);
 		if (e->plt_end > e->plt_start && e->plt_start >= a && e->plt_end <= b) {
-			sweep_marked(&s, a, e->plt_start, -1);
-			dis_reset(&s.st);
-			sweep_marked(&s, e->plt_end, b, -1);
+			sweep_code(&s, a, e->plt_start);
+			sweep_code(&s, e->plt_end, b);
 		} else {
-			sweep_marked(&s, a, b, -1);
+			sweep_code(&s, a, b);
 		}
 	}
+	sweep_called(&s);
+	dis_cache_free(&s.cache);
 	s.cs->free_insn(s.insn, 1);
 	s.cs->close(&s.h);
 	return AP_OK;

@@ -104,3 +104,30 @@ void dis_step_a64(struct sweep *s, const cs_insn *in)
 	dis_clobber_generic(s, in);
 }
 
+bool dis_a64_may_report(struct sweep *s, uint64_t start, uint64_t end)
+{
+	const struct elf *e = s->e;
+	uint64_t off;
+	if (end <= start || !elf_va_to_off(e, start, end - start, &off))
+		return true; /* let the sweep decide (it skips unmapped ranges itself) */
+	const uint8_t *p = e->buf + off;
+	size_t n = (size_t)((end - start) / 4);
+	for (size_t i = 0; i < n; i++, p += 4) {
+		uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			     (uint32_t)p[3] << 24;
+		if ((w & 0x7c000000u) == 0x14000000u) { /* B, BL: imm26 */
+			int64_t imm = (int64_t)((uint64_t)(w & 0x03ffffffu) << 38) >> 36;
+			uint64_t target = start + 4 * (uint64_t)i + (uint64_t)imm;
+			uint32_t sym = elf_plt_lookup(e, target);
+			if ((sym && dis_import_reported(e, sym)) || dis_data_rng_at(e, target))
+				return true;
+		} else if ((w & 0xfe000000u) == 0xd6000000u) {
+			/* unconditional branch (register): BR, BLR and their pointer-auth forms;
+			 * RET, ERET and DRPS cannot reach a report */
+			unsigned opc = (w >> 21) & 0xf;
+			if (opc != 2 && opc != 4 && opc != 5)
+				return true;
+		}
+	}
+	return false;
+}

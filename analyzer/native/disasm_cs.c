@@ -1,11 +1,14 @@
 /* Capstone, loaded on first use. Most APKs carry no native code, and linking capstone into every
  * process costs each scan ~1 ms and ~370 page faults before main() (the dynamic loader applies
  * ~100 000 relocations to its instruction tables): so the disassembler opens it with dlopen when
- * the first library is disassembled. The calls keep capstone.h's own types (checked against the
+ * the first library is disassembled, or in the background as soon as the scan sees that the APK
+ * has native libraries (ap_native_preload). The calls keep capstone.h's own types (checked against the
  * header at build time); AP_CAPSTONE_SONAME is the library CMake found. */
 #include "disasm_int.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifndef AP_CAPSTONE_SONAME
@@ -13,7 +16,9 @@
 #endif
 
 static struct dis_capstone api;
-static int state; /* 0: not tried, 1: loaded, -1: failed (once per process) */
+static bool loaded;
+static char load_error[256]; /* dlerror() is per thread: kept for whoever asks */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 _Static_assert(sizeof api.open == sizeof(void *), "function and object pointers differ in size");
 
@@ -26,29 +31,55 @@ _Static_assert(sizeof api.open == sizeof(void *), "function and object pointers 
 		memcpy(&api.field, &p_, sizeof p_);               \
 	} while (0)
 
-const struct dis_capstone *dis_capstone(void)
+static void load(void)
 {
-	if (state)
-		return state > 0 ? &api : NULL;
-	state = -1;
 	void *h = dlopen(AP_CAPSTONE_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return NULL;
+	if (!h) {
+		const char *e = dlerror();
+		snprintf(load_error, sizeof load_error, "%s", e ? e : "dlopen failed");
+		return;
+	}
 	BIND(open, cs_open);
 	BIND(option, cs_option);
 	BIND(malloc_insn, cs_malloc);
 	BIND(disasm_iter, cs_disasm_iter);
 	BIND(free_insn, cs_free);
 	BIND(close, cs_close);
-	state = 1; /* kept loaded for the life of the process */
-	return &api;
+	loaded = true; /* kept loaded for the life of the process */
+	return;
 out_fail:
+	snprintf(load_error, sizeof load_error, "%s lacks a cs_* entry point", AP_CAPSTONE_SONAME);
 	dlclose(h);
-	return NULL;
+}
+
+const struct dis_capstone *dis_capstone(void)
+{
+	pthread_once(&once, load);
+	return loaded ? &api : NULL;
 }
 
 const char *dis_capstone_error(void)
 {
-	const char *e = dlerror();
-	return e ? e : "capstone could not be loaded";
+	return load_error[0] ? load_error : "capstone could not be loaded";
+}
+
+static void *preload_main(void *arg)
+{
+	(void)arg;
+	pthread_once(&once, load);
+	return NULL;
+}
+
+void ap_native_preload(void)
+{
+	/* dlopen applies ~100 000 relocations (~1 ms): done beside the DEX passes when the APK has
+	 * native code; the first disassembly waits for it in pthread_once. Without a thread (none
+	 * can be made) the first disassembly loads it itself. */
+	pthread_attr_t at;
+	pthread_t t;
+	if (pthread_attr_init(&at) != 0)
+		return;
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	(void)pthread_create(&t, &at, preload_main, NULL);
+	pthread_attr_destroy(&at);
 }

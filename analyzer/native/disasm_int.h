@@ -40,8 +40,26 @@ struct state {
 	uint64_t endbr; /* address of an endbr64 right before, for .plt.sec stubs */
 };
 
+/* decoded AArch64 words (disasm_cache.c) */
+struct dis_cached;
+struct dis_cache {
+	struct dis_cached *entries;
+	size_t n, cap;
+	uint32_t *slots; /* entry index + 1, 0 empty */
+	size_t cap_slots;
+};
+bool dis_a64_pc_relative(uint32_t w);
+const struct dis_cached *dis_cache_get(const struct dis_cache *c, uint32_t w);
+/* in == NULL: w does not decode */
+void dis_cache_put(struct dis_cache *c, uint32_t w, const cs_insn *in);
+/* Fills in (address addr) from the cached decode; false when the word does not decode. */
+bool dis_cache_fill(const struct dis_cached *e, cs_insn *in, uint64_t addr);
+void dis_cache_free(struct dis_cache *c);
+
 struct sweep {
 	struct elf *e;
+	struct dis_cache cache;
+	bool use_cache; /* AArch64 fast path and decode cache, unless APKPRIV_CAPSTONE_ONLY is set */
 	csh h;
 	const struct dis_capstone *cs;
 	cs_insn *insn;
@@ -66,6 +84,8 @@ void dis_clobber_generic(struct sweep *s, const cs_insn *in);
 void dis_direct(struct sweep *s, uint64_t target, uint64_t at);
 void dis_indirect(struct sweep *s, struct val v, uint64_t at, bool is_call);
 void dis_after_call(struct sweep *s);
+bool dis_import_reported(const struct elf *e, uint32_t symidx);
+struct elf_data_rng *dis_data_rng_at(const struct elf *e, uint64_t va);
 struct val dis_load_from(struct sweep *s, const struct val *base, bool base_is_sp, int64_t disp,
 			  bool has_index);
 
@@ -84,6 +104,11 @@ const char *dis_capstone_error(void);
 
 /* one instruction of each architecture */
 void dis_step_a64(struct sweep *s, const cs_insn *in);
+/* False when no word in [start, end) can lead to a report: no direct branch to a reported import's
+ * PLT stub or into declared data, and no branch through a register. Decoded by hand, no capstone. */
+bool dis_a64_may_report(struct sweep *s, uint64_t start, uint64_t end);
+/* The same step decoded by hand for the commonest words (disasm_fast.c); false: use capstone. */
+bool dis_a64_fast(struct sweep *s, uint32_t w, uint64_t at);
 void dis_step_arm(struct sweep *s, const cs_insn *in);
 void dis_step_x86(struct sweep *s, const cs_insn *in);
 

@@ -19,6 +19,8 @@
 #define SHT_SYMTAB 2
 #define SHT_NOBITS 8
 #define SHT_DYNSYM 11
+#define SHF_ALLOC 0x2
+#define SHF_EXECINSTR 0x4
 
 void elf_anom(struct elf *e, uint64_t off, int code, const char *fmt, ...)
 {
@@ -228,8 +230,31 @@ static void read_shdr(const struct elf *e, uint64_t off, uint32_t *name, uint32_
 	*ok = c.ok;
 }
 
-/* Section headers are optional to Android; we use them for .plt/.text bounds, the .dynsym size
- * and .symtab (ARM mapping symbols) only when the whole table is consistent. */
+static int cmp_data_rng(const void *a, const void *b)
+{
+	const struct elf_data_rng *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorts the data ranges and merges overlapping ones. */
+static void finish_data_rngs(struct elf *e)
+{
+	qsort(e->data, e->n_data, sizeof(*e->data), cmp_data_rng);
+	size_t k = 0;
+	for (size_t i = 0; i < e->n_data; i++) {
+		if (k && e->data[i].start <= e->data[k - 1].end) {
+			if (e->data[i].end > e->data[k - 1].end)
+				e->data[k - 1].end = e->data[i].end;
+			continue;
+		}
+		e->data[k++] = e->data[i];
+	}
+	e->n_data = k;
+}
+
+/* Section headers are optional to Android; we use them for .plt/.text bounds, the .dynsym size,
+ * .symtab (ARM mapping symbols) and the data ranges the disassembler may skip, only when the
+ * whole table is consistent. */
 static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uint32_t shnum,
 			  uint32_t shstrndx)
 {
@@ -256,6 +281,8 @@ static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uin
 	}
 	uint64_t str_off = of, str_sz = sz;
 	uint64_t symtab_off = 0, symtab_sz = 0, symstr_off = 0, symstr_sz = 0;
+	e->data = ap_arena_calloc(e->arena, shnum, sizeof(*e->data));
+	e->n_data = 0;
 	for (uint32_t i = 1; i < shnum; i++) {
 		read_shdr(e, shoff + (uint64_t)i * shentsize, &nm, &ty, &fl, &ad, &of, &sz, &lk, &ok);
 		if (!ok || (ty != SHT_NOBITS && sz && !ap_range_ok(e->len, of, sz)) || nm >= str_sz) {
@@ -263,12 +290,20 @@ static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uin
 				 "section header [%u] points outside the file; ignoring sections", i);
 			e->plt_start = e->plt_end = e->text_start = e->text_end = 0;
 			e->dynsym_shsize = 0;
+			e->n_data = 0;
 			return;
 		}
 		const char *name = (const char *)e->buf + str_off + nm;
 		size_t maxn = (size_t)(str_sz - nm);
 		if (strnlen(name, maxn) == maxn)
 			continue;
+		if ((fl & (SHF_ALLOC | SHF_EXECINSTR)) == SHF_ALLOC && ty != SHT_NOBITS && sz &&
+		    ad + sz > ad && e->data) {
+			e->data[e->n_data].start = ad;
+			e->data[e->n_data].end = ad + sz;
+			e->data[e->n_data].section = name;
+			e->n_data++;
+		}
 		if (strcmp(name, ".text") == 0) {
 			e->text_start = ad;
 			e->text_end = ad + sz;
@@ -293,6 +328,7 @@ static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uin
 			}
 		}
 	}
+	finish_data_rngs(e);
 	e->shdr_ok = true;
 	e->symtab_off = symtab_off;
 	e->symtab_sz = symtab_sz;

@@ -119,4 +119,8 @@ unsigned ap_native_jnienv_count(void);
 /* True when the import is a networking function (socket, connect, getaddrinfo, curl_*, ...). */
 bool ap_native_is_net_import(const char *name);
 
+/* Starts loading the disassembler (capstone) on a background thread, for a scan that will need it
+ * after its DEX passes; harmless to call more than once or not at all. */
+void ap_native_preload(void);
+
 #endif

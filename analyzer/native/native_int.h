@@ -39,6 +39,16 @@ struct elf_code {
 	int thumb; /* 1 Thumb, 0 ARM, -1 unknown (try both) */
 };
 
+/* Bytes inside an executable segment that the section headers declare data (.dynsym, .rodata,
+ * .eh_frame...): pass 2 of the disassembler skips them unless something calls into them. */
+struct elf_data_rng {
+	uint64_t start, end;
+	const char *section; /* its name, for the anomaly when code turns up there */
+	uint64_t called_at;  /* a direct call into the range seen from here (0: none) */
+	uint64_t target;     /* ... to this address */
+	bool swept;
+};
+
 /* One named address in the code: function symbols and ARM mapping symbols. */
 struct elf_mark {
 	uint64_t addr;
@@ -70,6 +80,8 @@ struct elf {
 	uint64_t symtab_off, symtab_sz, symstr_off, symstr_sz; /* .symtab/.strtab file ranges */
 	uint64_t plt_start, plt_end; /* .plt/.plt.sec/.plt.got ranges merged, 0 when unknown */
 	uint64_t text_start, text_end;
+	struct elf_data_rng *data; /* sorted by start, disjoint; none when the headers are untrusted */
+	size_t n_data;
 	/* symbols */
 	struct ap_native_sym *syms;
 	size_t n_syms;
@@ -93,6 +105,12 @@ struct elf {
 	size_t n_regs, cap_regs;
 	size_t n_insns;
 };
+
+/* disasm_fast.c, for the tests: runs each AArch64 word through the hand decoder and through
+ * capstone + the tracker step from the same state; returns how many handled words disagree (why:
+ * the first), *handled: how many the hand decoder took. */
+size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *handled,
+			 char *why, size_t whylen);
 
 /* elf.c */
 void elf_anom(struct elf *e, uint64_t off, int code, const char *fmt, ...)

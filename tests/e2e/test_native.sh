@@ -38,6 +38,12 @@ for l in libs:
     assert all(isinstance(c['offset'], int) for c in l['calls'])
 print('json ok:', len(libs), 'libraries')
 PY
+# the AArch64 hand decoder and decode cache must not change a thing: same JSON with capstone only
+for f in "$tmp/probe.apk" "$fix"/arm64-v8a/*.so; do
+  "$APKPRIV" native --json "$f" > "$tmp/fast.json" 2>/dev/null
+  APKPRIV_CAPSTONE_ONLY=1 "$APKPRIV" native --json "$f" > "$tmp/cs.json" 2>/dev/null
+  cmp -s "$tmp/fast.json" "$tmp/cs.json" || { echo "FAIL: $f differs with APKPRIV_CAPSTONE_ONLY"; diff "$tmp/fast.json" "$tmp/cs.json" | head; exit 1; }
+done
 out=$("$APKPRIV" native "$fix/arm64-v8a/libprobe-noshdr.so" 2>/dev/null)
 echo "$out" | grep -q '__system_property_get("ro.serialno"' || { echo "FAIL: text output"; echo "$out"; exit 1; }
 echo "$out" | grep -q 'env->GetMethodID(?, "getDeviceId"' || { echo "FAIL: text JNI"; exit 1; }

@@ -251,16 +251,15 @@ static void check_so(const char *apk, const char *entry, size_t *n_checked)
 	(*n_checked)++;
 }
 
-Test(native_corpus, imports_match_readelf)
+/* Calls fn for every lib/<prefix>...*.so entry of every corpus APK. */
+static void each_corpus_so(const char *prefix, void (*fn)(const char *apk, const char *entry,
+							    void *ctx),
+			   void *ctx)
 {
-	AP_T_NEED_CORPUS();
-	AP_T_NEED_TOOL("readelf");
-	AP_T_NEED_TOOL("unzip");
 	char *fargv[] = {"find", (char *)ap_t_corpus_dir(), "-name", "*.apk", NULL};
 	int st;
 	char *apks = ap_t_run(fargv, 1 << 20, &st);
 	cr_assert(apks);
-	size_t n = 0;
 	char *save = NULL;
 	for (char *apk = strtok_r(apks, "\n", &save); apk; apk = strtok_r(NULL, "\n", &save)) {
 		char *largv[] = {"unzip", "-Z1", apk, NULL};
@@ -270,19 +269,34 @@ Test(native_corpus, imports_match_readelf)
 		char *s2 = NULL;
 		for (char *e = strtok_r(list, "\n", &s2); e; e = strtok_r(NULL, "\n", &s2)) {
 			size_t el = strlen(e);
-			if (el > 3 && strcmp(e + el - 3, ".so") == 0 && strncmp(e, "lib/", 4) == 0) {
-				/* a 6-byte placeholder (androguard apksig fixture) is not an ELF */
-				char *zargv[] = {"unzip", "-p", apk, e, NULL};
-				char *head = ap_t_run(zargv, 8, &st);
-				bool elf = head && memcmp(head, "\177ELF", 4) == 0;
-				free(head);
-				if (elf)
-					check_so(apk, e, &n);
-			}
+			if (el > 3 && strcmp(e + el - 3, ".so") == 0 &&
+			    strncmp(e, prefix, strlen(prefix)) == 0)
+				fn(apk, e, ctx);
 		}
 		free(list);
 	}
 	free(apks);
+}
+
+static void readelf_one(const char *apk, const char *entry, void *ctx)
+{
+	/* a 6-byte placeholder (androguard apksig fixture) is not an ELF */
+	int st;
+	char *zargv[] = {"unzip", "-p", (char *)apk, (char *)entry, NULL};
+	char *head = ap_t_run(zargv, 8, &st);
+	bool elf = head && memcmp(head, "\177ELF", 4) == 0;
+	free(head);
+	if (elf)
+		check_so(apk, entry, ctx);
+}
+
+Test(native_corpus, imports_match_readelf)
+{
+	AP_T_NEED_CORPUS();
+	AP_T_NEED_TOOL("readelf");
+	AP_T_NEED_TOOL("unzip");
+	size_t n = 0;
+	each_corpus_so("lib/", readelf_one, &n);
 	cr_expect_geq(n, 20, "only %zu corpus .so files checked", n);
 }
 
@@ -435,4 +449,142 @@ Test(native_malformed, not_elf_is_format_error)
 	cr_expect_eq(ap_native_open(be, sizeof(be), "be", &an, &l), AP_ERR_FORMAT);
 	cr_expect(ap_anom_has(&an, "elf", AP_ERR_UNSUPPORTED));
 	ap_anom_free(&an);
+}
+
+/* ---- the AArch64 hand decoder (disasm_fast.c) against capstone ---- */
+
+/* Words biased toward the encoding classes the hand decoder takes (fields random): every
+ * class boundary and unallocated corner is reached, not just the common instructions. */
+static const uint32_t a64_classes[][2] = {
+	{0x1f000000, 0x10000000}, {0x7c000000, 0x14000000}, {0xff000000, 0x54000000},
+	{0x7e000000, 0x34000000}, {0x7e000000, 0x36000000}, {0xfffffc00, 0xd65f0000},
+	{0x7fe0fc00, 0x2a000000}, {0x1f800000, 0x12800000}, {0x1f800000, 0x11000000},
+	{0x1f200000, 0x0b000000}, {0x3fc00000, 0x39000000}, {0xbfc00000, 0xb9400000},
+	{0xfe000000, 0xa8000000}, {0x1f000000, 0x0a000000}, {0x1fe00000, 0x1a800000},
+	{0x1f800000, 0x13000000}, {0x3f000000, 0x39000000}, {0x3f200000, 0x38000000},
+};
+
+Test(native_a64_fast, agrees_with_capstone_on_random_words)
+{
+	const size_t n = 400000, nc = sizeof a64_classes / sizeof a64_classes[0];
+	uint32_t *w = malloc(n * sizeof *w);
+	cr_assert(w);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint32_t r = (uint32_t)x;
+		size_t c = (size_t)(x >> 40) % (nc + 1); /* one in nc+1 stays fully random */
+		if (c < nc)
+			r = (r & ~a64_classes[c][0]) | a64_classes[c][1];
+		w[i] = r;
+	}
+	size_t handled;
+	char why[512];
+	size_t bad = dis_a64_selfcheck(w, n, 0x400000, &handled, why, sizeof why);
+	free(w);
+	cr_assert_eq(bad, 0, "%zu of %zu handled words differ from capstone; first: %s", bad, handled,
+		     why);
+	/* the check is only worth something if the hand decoder takes a large share */
+	cr_expect_gt(handled, n / 2, "hand decoder took only %zu of %zu words", handled, n);
+}
+
+/* Every 4-byte word of a file's executable bytes, as AArch64. */
+static void selfcheck_file_words(const uint8_t *b, size_t len, const char *what, size_t *total)
+{
+	size_t n = len / 4, handled;
+	uint32_t *w = malloc((n ? n : 1) * sizeof *w);
+	cr_assert(w);
+	for (size_t i = 0; i < n; i++)
+		w[i] = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
+		       (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
+	char why[512];
+	size_t bad = dis_a64_selfcheck(w, n, 0, &handled, why, sizeof why);
+	free(w);
+	cr_assert_eq(bad, 0, "%s: %zu words differ from capstone; first: %s", what, bad, why);
+	*total += handled;
+}
+
+struct a64_walk {
+	char dir[32];
+	size_t libs, total;
+};
+
+static void a64_one(const char *apk, const char *entry, void *ctx)
+{
+	struct a64_walk *w = ctx;
+	int st;
+	char *zargv[] = {"unzip", "-o", "-qq", (char *)apk, (char *)entry, "-d", w->dir, NULL};
+	free(ap_t_run(zargv, 1 << 16, &st));
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", w->dir, entry);
+	size_t len;
+	uint8_t *so = ap_t_slurp(path, &len);
+	if (so && len >= 4 && memcmp(so, "\177ELF", 4) == 0) {
+		selfcheck_file_words(so, len, entry, &w->total);
+		w->libs++;
+	}
+	free(so);
+	unlink(path);
+}
+
+Test(native_a64_fast, agrees_with_capstone_on_real_libraries)
+{
+	struct a64_walk w = {"/tmp/apkpriv-a64-XXXXXX", 0, 0};
+	size_t len;
+	uint8_t *b = ap_t_slurp(FIXDIR "/arm64-v8a/libprobe.so", &len);
+	cr_assert(b);
+	selfcheck_file_words(b, len, "fixture arm64 libprobe.so", &w.total);
+	free(b);
+	AP_T_NEED_CORPUS();
+	AP_T_NEED_TOOL("unzip");
+	cr_assert(mkdtemp(w.dir));
+	each_corpus_so("lib/arm64-v8a/", a64_one, &w);
+	int st;
+	char *rargv[] = {"rm", "-rf", w.dir, NULL};
+	free(ap_t_run(rargv, 1 << 10, &st));
+	cr_expect_geq(w.libs, 3, "only %zu arm64 corpus libraries", w.libs);
+	cr_expect_gt(w.total, 1000, "hand decoder took only %zu words", w.total);
+}
+
+/* Section headers that call .text data are a lie Android never notices: the code symbols in it
+ * make the disassembler distrust them, decode everything and find the same calls. */
+Test(native_sections, code_labelled_data_is_still_decoded)
+{
+	size_t len;
+	uint8_t *b = ap_t_slurp(FIXDIR "/arm64-v8a/libprobe.so", &len);
+	cr_assert(b && len > 64);
+	uint64_t shoff;
+	memcpy(&shoff, b + 0x28, 8);
+	uint16_t shentsize, shnum, shstrndx;
+	memcpy(&shentsize, b + 0x3a, 2);
+	memcpy(&shnum, b + 0x3c, 2);
+	memcpy(&shstrndx, b + 0x3e, 2);
+	uint64_t stroff;
+	memcpy(&stroff, b + shoff + (uint64_t)shstrndx * shentsize + 0x18, 8);
+	bool found = false;
+	for (unsigned i = 0; i < shnum; i++) {
+		uint8_t *sh = b + shoff + (uint64_t)i * shentsize;
+		uint32_t name;
+		memcpy(&name, sh, 4);
+		if (strcmp((const char *)b + stroff + name, ".text") == 0) {
+			sh[8] &= (uint8_t)~0x4; /* sh_flags: SHF_EXECINSTR off */
+			found = true;
+		}
+	}
+	cr_assert(found, "no .text in the fixture");
+	struct ap_anomalies an;
+	ap_anom_init(&an);
+	struct ap_native_lib *lib = NULL;
+	cr_assert_eq(ap_native_open(b, len, "liar.so", &an, &lib), AP_OK);
+	bool said = false;
+	for (size_t i = 0; i < an.count; i++)
+		said |= strstr(an.items[i].what, "declare data") != NULL;
+	cr_expect(said, "no anomaly about code in declared data");
+	const struct ap_native_call *c = find_call(lib, "__system_property_get");
+	cr_expect_str_eq(arg_str(c, 0), "ro.serialno");
+	ap_native_close(lib);
+	ap_anom_free(&an);
+	free(b);
 }
