@@ -410,24 +410,20 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 		}
 		const struct dis_cached *hit = NULL;
 		uint32_t w = 0;
-		bool cacheable = false;
+		bool cacheable = false, fast = false;
 		if (s->use_cache && size >= 4) {
 			w = (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
 			    (uint32_t)code[3] << 24;
-			if (dis_a64_fast(s, w, addr)) {
-				e->n_insns++;
-				code += 4;
-				size -= 4;
-				addr += 4;
-				continue;
-			}
-			cacheable = !dis_a64_pc_relative(w);
+			fast = dis_a64_fast(s, w, addr);
+			cacheable = !fast && !dis_a64_pc_relative(w);
 			if (cacheable)
 				hit = dis_cache_get(&s->cache, w);
 		}
-		bool ok;
-		if (hit) {
-			ok = dis_cache_fill(hit, s->insn, addr);
+		bool ok = true;
+		if (fast || hit) {
+			/* decoded without capstone: the hand decoder already stepped the tracker */
+			if (hit)
+				ok = dis_cache_fill(hit, s->insn, addr);
 			if (ok) {
 				code += 4;
 				size -= 4;
@@ -437,6 +433,10 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 			ok = s->cs->disasm_iter(s->h, &code, &size, &addr, s->insn);
 			if (cacheable)
 				dis_cache_put(&s->cache, w, ok ? s->insn : NULL);
+		}
+		if (fast) {
+			e->n_insns++;
+			continue;
 		}
 		if (!ok) {
 			size_t k = unit < size ? unit : size;

@@ -75,10 +75,12 @@ void ap_native_preload(void)
 	/* dlopen applies ~100 000 relocations (~1 ms): done beside the DEX passes when the APK has
 	 * native code; the first disassembly waits for it in pthread_once. Without a thread (none
 	 * can be made) the first disassembly loads it itself. */
+	static bool started; /* scans run one after another on the main thread */
 	pthread_attr_t at;
 	pthread_t t;
-	if (pthread_attr_init(&at) != 0)
+	if (started || pthread_attr_init(&at) != 0)
 		return;
+	started = true;
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	(void)pthread_create(&t, &at, preload_main, NULL);
 	pthread_attr_destroy(&at);
