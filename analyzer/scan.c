@@ -237,14 +237,21 @@ static int abi_rank(const char *abi)
 	return 100;
 }
 
-static void scan_native(struct ap_scan *s, struct ap_apk *apk)
+/* One ABI is enough: the same library built for several ABIs says the same thing. NULL when
+ * the APK has no native library. */
+static const char *native_abi(const struct ap_apk *apk)
 {
-	/* one ABI is enough: the same library built for several ABIs says the same thing */
 	const char *best = NULL;
 	for (size_t i = 0; i < apk->n_entries; i++)
 		if (apk->entries[i].kind == AP_ENTRY_NATIVE &&
 		    (!best || abi_rank(apk->entries[i].abi) < abi_rank(best)))
 			best = apk->entries[i].abi;
+	return best;
+}
+
+static void scan_native(struct ap_scan *s, struct ap_apk *apk)
+{
+	const char *best = native_abi(apk);
 	if (!best && apk->kind != AP_INPUT_ELF)
 		return;
 	size_t done = 0;
@@ -350,10 +357,10 @@ int ap_scan_file(const char *path, const struct ap_kb *kb, const struct ap_scan_
 		goto out_release;
 	}
 	if (!opts->no_native) {
-		bool native = apk->kind == AP_INPUT_ELF;
-		for (size_t i = 0; i < apk->n_entries && !native; i++)
-			native = apk->entries[i].kind == AP_ENTRY_NATIVE;
-		if (native)
+		/* capstone in the background while the DEX is analysed; AArch64 code mostly does
+		 * without it (the disassembler opens it only at the first word that needs it) */
+		const char *abi = native_abi(apk);
+		if (apk->kind == AP_INPUT_ELF || (abi && strcmp(abi, "arm64-v8a") != 0))
 			ap_native_preload();
 	}
 	r->sha256 = ap_arena_strdup(r->arena, apk->sha256_hex);

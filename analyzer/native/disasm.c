@@ -32,11 +32,15 @@ void elf_plt_add(struct elf *e, uint64_t addr, uint32_t sym)
 	}
 	e->plt[i].addr = addr;
 	e->plt[i].sym = sym;
+	e->plt[i].reported = dis_import_reported(e, sym); /* asked once per branch otherwise */
 	e->n_plt++;
 }
 
-uint32_t elf_plt_lookup(const struct elf *e, uint64_t addr)
+/* The PLT entry at addr, or NULL. */
+static const struct plt_ent *plt_find(const struct elf *e, uint64_t addr)
 {
+	if (!e->n_plt || addr < e->plt[0].addr || addr > e->plt[e->n_plt - 1].addr)
+		return NULL;
 	size_t lo = 0, hi = e->n_plt;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -45,7 +49,19 @@ uint32_t elf_plt_lookup(const struct elf *e, uint64_t addr)
 		else
 			hi = mid;
 	}
-	return lo < e->n_plt && e->plt[lo].addr == addr ? e->plt[lo].sym : 0;
+	return lo < e->n_plt && e->plt[lo].addr == addr ? &e->plt[lo] : NULL;
+}
+
+uint32_t elf_plt_lookup(const struct elf *e, uint64_t addr)
+{
+	const struct plt_ent *p = plt_find(e, addr);
+	return p ? p->sym : 0;
+}
+
+bool elf_plt_reported(const struct elf *e, uint64_t addr)
+{
+	const struct plt_ent *p = plt_find(e, addr);
+	return p && p->reported;
 }
 
 struct val dis_mkv(uint8_t k, uint64_t v, uint64_t origin)
@@ -386,11 +402,51 @@ void dis_clobber_generic(struct sweep *s, const cs_insn *in)
 
 /* ---- the sweep ---- */
 
+/* Capstone, opened on first need: AArch64 code that the hand decoder covers never loads it
+ * (disasm_fast.c), the other architectures open it before the first instruction. False when it
+ * cannot be had; the sweep then stops, with an anomaly saying from where. */
+static bool open_capstone(struct sweep *s, uint64_t at)
+{
+	if (s->insn)
+		return true;
+	if (s->no_capstone)
+		return false;
+	struct elf *e = s->e;
+	const char *why = NULL;
+	s->cs = dis_capstone();
+	if (!s->cs) {
+		why = dis_capstone_error();
+	} else if (s->cs->open(s->arch, s->mode, &s->h) != CS_ERR_OK) {
+		why = "cs_open failed";
+	} else {
+		s->cs->option(s->h, CS_OPT_DETAIL, CS_OPT_ON);
+		s->insn = s->cs->malloc_insn(s->h);
+		if (!s->insn) {
+			s->cs->close(&s->h);
+			s->nomem = true;
+			why = "out of memory";
+		}
+	}
+	if (!why)
+		return true;
+	s->no_capstone = true;
+	s->limit = true;
+	if (e->n_insns == 0)
+		ap_anom_add(e->an, "native", e->path, AP_OFFSET_NONE, AP_ERR_DEP,
+			    "capstone cannot be loaded (%s); imports and exports only", why);
+	else
+		ap_anom_add(e->an, "native", e->path, AP_OFFSET_NONE, AP_ERR_DEP,
+			    "capstone cannot be loaded (%s); code from 0x%llx on not disassembled: "
+			    "imports, exports and the calls before it only", why,
+			    (unsigned long long)at);
+	return false;
+}
+
 static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thumb)
 {
 	struct elf *e = s->e;
 	uint64_t off;
-	if (end <= start || !elf_va_to_off(e, start, end - start, &off))
+	if (s->limit || end <= start || !elf_va_to_off(e, start, end - start, &off))
 		return;
 	if (e->machine == EM_ARM)
 		s->cs->option(s->h, CS_OPT_MODE, thumb ? CS_MODE_THUMB : CS_MODE_ARM);
@@ -410,17 +466,20 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 		}
 		const struct dis_cached *hit = NULL;
 		uint32_t w = 0;
-		bool cacheable = false, fast = false;
+		bool cacheable = false, fast = false, unallocated = false;
 		if (s->use_cache && size >= 4) {
 			w = (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
 			    (uint32_t)code[3] << 24;
-			fast = dis_a64_fast(s, w, addr);
-			cacheable = !fast && !dis_a64_pc_relative(w);
+			unallocated = dis_a64_unallocated(w);
+			fast = !unallocated && dis_a64_fast(s, w, addr);
+			cacheable = !fast && !unallocated && !dis_a64_pc_relative(w);
 			if (cacheable)
 				hit = dis_cache_get(&s->cache, w);
 		}
-		bool ok = true;
-		if (fast || hit) {
+		bool ok = !unallocated;
+		if (unallocated) {
+			/* padding and zero words: undecodable, known without capstone */
+		} else if (fast || hit) {
 			/* decoded without capstone: the hand decoder already stepped the tracker */
 			if (hit)
 				ok = dis_cache_fill(hit, s->insn, addr);
@@ -430,6 +489,8 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 				addr += 4;
 			}
 		} else {
+			if (!open_capstone(s, addr))
+				return;
 			ok = s->cs->disasm_iter(s->h, &code, &size, &addr, s->insn);
 			if (cacheable)
 				dis_cache_put(&s->cache, w, ok ? s->insn : NULL);
@@ -644,24 +705,11 @@ int elf_disasm(struct elf *e)
 	}
 	struct sweep s = {0};
 	s.e = e;
-	s.cs = dis_capstone();
-	if (!s.cs) {
-		ap_anom_add(e->an, "native", e->path, AP_OFFSET_NONE, AP_ERR_DEP,
-			    "capstone cannot be loaded (%s); imports and exports only",
-			    dis_capstone_error());
-		return AP_OK;
-	}
-	if (s.cs->open(arch, mode, &s.h) != CS_ERR_OK) {
-		ap_anom_add(e->an, "native", e->path, AP_OFFSET_NONE, AP_ERR_DEP, "capstone: cs_open failed");
-		return AP_OK;
-	}
-	s.cs->option(s.h, CS_OPT_DETAIL, CS_OPT_ON);
+	s.arch = arch;
+	s.mode = mode;
 	s.use_cache = e->machine == EM_AARCH64 && !getenv("APKPRIV_CAPSTONE_ONLY");
-	s.insn = s.cs->malloc_insn(s.h);
-	if (!s.insn) {
-		s.cs->close(&s.h);
-		return AP_ERR_NOMEM;
-	}
+	if (!s.use_cache && !open_capstone(&s, 0))
+		return s.nomem ? AP_ERR_NOMEM : AP_OK;
 	/* pass 1: PLT stubs (ARM PLT entries are ARM code even in Thumb libraries) */
 	s.pass = 1;
 	int plt_mode = e->machine == EM_ARM ? 0 : -1;
@@ -697,7 +745,9 @@ int elf_disasm(struct elf *e)
 	}
 	sweep_called(&s);
 	dis_cache_free(&s.cache);
-	s.cs->free_insn(s.insn, 1);
-	s.cs->close(&s.h);
-	return AP_OK;
+	if (s.insn) {
+		s.cs->free_insn(s.insn, 1);
+		s.cs->close(&s.h);
+	}
+	return s.nomem ? AP_ERR_NOMEM : AP_OK;
 }

@@ -58,6 +58,11 @@ const struct dis_capstone *dis_capstone(void)
 	return loaded ? &api : NULL;
 }
 
+bool dis_capstone_loaded(void)
+{
+	return loaded;
+}
+
 const char *dis_capstone_error(void)
 {
 	return load_error[0] ? load_error : "capstone could not be loaded";

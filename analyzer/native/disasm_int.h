@@ -60,12 +60,16 @@ struct sweep {
 	struct elf *e;
 	struct dis_cache cache;
 	bool use_cache; /* AArch64 fast path and decode cache, unless APKPRIV_CAPSTONE_ONLY is set */
+	/* capstone, opened on first need (insn != NULL once it is) */
+	cs_arch arch;
+	cs_mode mode;
 	csh h;
+	bool no_capstone, nomem;
 	const struct dis_capstone *cs;
 	cs_insn *insn;
 	int pass; /* 1: PLT stubs, 2: call sites */
 	bool thumb;
-	bool limit;
+	bool limit; /* stop sweeping: the instruction cap, or no capstone when it was needed */
 	struct state st;
 };
 
@@ -109,6 +113,8 @@ void dis_step_a64(struct sweep *s, const cs_insn *in);
 bool dis_a64_may_report(struct sweep *s, uint64_t start, uint64_t end);
 /* The same step decoded by hand for the commonest words (disasm_fast.c); false: use capstone. */
 bool dis_a64_fast(struct sweep *s, uint32_t w, uint64_t at);
+/* True for words in an encoding space capstone decodes nothing in (op0 x00x: zero padding, UDF). */
+bool dis_a64_unallocated(uint32_t w);
 void dis_step_arm(struct sweep *s, const cs_insn *in);
 void dis_step_x86(struct sweep *s, const cs_insn *in);
 

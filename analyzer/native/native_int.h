@@ -94,6 +94,7 @@ struct elf {
 	struct plt_ent {
 		uint64_t addr;
 		uint32_t sym;
+		bool reported; /* dis_import_reported(sym) */
 	} *plt;
 	size_t n_plt, cap_plt;
 	struct ap_native_lib *lib;
@@ -108,7 +109,9 @@ struct elf {
 
 /* disasm_fast.c, for the tests: runs each AArch64 word through the hand decoder and through
  * capstone + the tracker step from the same state; returns how many handled words disagree (why:
- * the first), *handled: how many the hand decoder took. */
+ * the first), *handled: how many the hand decoder took (decoded, or known undecodable). */
+/* disasm_cs.c, for the tests: whether this process has loaded capstone. */
+bool dis_capstone_loaded(void);
 size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *handled,
 			 char *why, size_t whylen);
 
@@ -146,6 +149,8 @@ bool elf_is_jump_slot(const struct elf *e, uint32_t type);
 int elf_disasm(struct elf *e);
 void elf_plt_add(struct elf *e, uint64_t addr, uint32_t sym);
 uint32_t elf_plt_lookup(const struct elf *e, uint64_t addr);
+/* True when addr is the PLT stub of an import whose calls are reported. */
+bool elf_plt_reported(const struct elf *e, uint64_t addr);
 
 /* args.c: what a call needs recovered, and building the call record. */
 struct sens_spec {

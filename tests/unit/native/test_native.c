@@ -462,11 +462,22 @@ static const uint32_t a64_classes[][2] = {
 	{0x1f200000, 0x0b000000}, {0x3fc00000, 0x39000000}, {0xbfc00000, 0xb9400000},
 	{0xfe000000, 0xa8000000}, {0x1f000000, 0x0a000000}, {0x1fe00000, 0x1a800000},
 	{0x1f800000, 0x13000000}, {0x3f000000, 0x39000000}, {0x3f200000, 0x38000000},
+	/* add/sub extended, BR/BLR, pairs, logical immediate, CCMP/CCMN, ADC/SBC, EXTR */
+	{0x1fe00000, 0x0b200000}, {0xffdffc1f, 0xd61f0000}, {0x3a000000, 0x28000000},
+	{0x1f800000, 0x12000000}, {0x3fe00410, 0x3a400000}, {0x1fe0fc00, 0x1a000000},
+	{0x7fa00000, 0x13800000},
+	/* 2-, 1-, 3-source; literal, any single load/store, register offset; exclusives */
+	{0x7fe00000, 0x1ac00000}, {0x7fff0000, 0x5ac00000}, {0x7f000000, 0x1b000000},
+	{0x3b000000, 0x18000000}, {0x3a000000, 0x38000000}, {0x3b200c00, 0x38200800},
+	{0x3f000000, 0x08000000},
+	/* FP/integer conversions, UMOV/SMOV, hints, barriers, MRS */
+	{0x7f20fc00, 0x1e200000}, {0xbfe0ec00, 0x0e002c00}, {0xfffff01f, 0xd503201f},
+	{0xfffff01f, 0xd503301f}, {0xfff00000, 0xd5300000},
 };
 
 Test(native_a64_fast, agrees_with_capstone_on_random_words)
 {
-	const size_t n = 400000, nc = sizeof a64_classes / sizeof a64_classes[0];
+	const size_t n = 1000000, nc = sizeof a64_classes / sizeof a64_classes[0];
 	uint32_t *w = malloc(n * sizeof *w);
 	cr_assert(w);
 	uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -488,6 +499,30 @@ Test(native_a64_fast, agrees_with_capstone_on_random_words)
 		     why);
 	/* the check is only worth something if the hand decoder takes a large share */
 	cr_expect_gt(handled, n / 2, "hand decoder took only %zu of %zu words", handled, n);
+}
+
+/* Criterion runs each test in its own process, so nothing else has loaded capstone here. */
+Test(native_a64_fast, covered_library_never_opens_capstone)
+{
+	size_t len;
+	uint8_t *b = ap_t_slurp(FIXDIR "/arm64-v8a/libprobe.so", &len);
+	cr_assert(b);
+	struct ap_native_lib *lib = NULL;
+	cr_assert_eq(ap_native_open(b, len, "libprobe.so", NULL, &lib), AP_OK);
+	const struct ap_native_call *c = find_call(lib, "__system_property_get");
+	cr_expect_str_eq(arg_str(c, 0), "ro.serialno");
+	cr_expect_gt(lib->n_calls, 3);
+	cr_expect_not(dis_capstone_loaded(), "the fixture's words are all hand-decoded, yet "
+					     "capstone was loaded");
+	ap_native_close(lib);
+	free(b);
+	/* and the other architectures do load it */
+	b = ap_t_slurp(FIXDIR "/x86_64/libprobe.so", &len);
+	cr_assert(b);
+	cr_assert_eq(ap_native_open(b, len, "libprobe.so", NULL, &lib), AP_OK);
+	cr_expect(dis_capstone_loaded());
+	ap_native_close(lib);
+	free(b);
 }
 
 /* Every 4-byte word of a file's executable bytes, as AArch64. */
