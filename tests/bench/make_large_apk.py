@@ -5,7 +5,12 @@ resources.arsc of the APK with the most DEX code, then appends the root classes*
 largest APKs as classes2.dex, classes3.dex, ... until the DEX total reaches --mib. Classes that
 two donors both bundle (support libraries) are then defined twice, which Android resolves by
 taking the first DEX in order; the analysis still has to read every byte. Unsigned. Written
-outside the repo (corpus files are third-party; never commit the output)."""
+outside the repo (corpus files are third-party; never commit the output).
+
+With --native it also writes synthetic-native.apk beside it: the manifest and DEX of the
+smallest DroidBench app (small and well-formed), plus Debian's arm64 glibc, libm and libstdc++ (from the
+libc6-arm64-cross and libstdc++6-arm64-cross packages that gcc-aarch64-linux-gnu brings) as
+lib/arm64-v8a/*.so: ~4 MiB of real compiled AArch64 code, more than any corpus app carries."""
 import argparse
 import os
 import re
@@ -30,6 +35,9 @@ def main():
     ap.add_argument("--corpus", default=os.path.normpath(
         os.path.join(HERE, "..", "..", "..", "shared", "corpus")))
     ap.add_argument("--mib", type=float, default=10.0, help="DEX total to reach, MiB")
+    ap.add_argument("--native", action="store_true",
+                    help="also write synthetic-native.apk (arm64 libraries) beside OUT")
+    ap.add_argument("--arm64-libs", default="/usr/aarch64-linux-gnu/lib")
     args = ap.parse_args()
 
     apks = []
@@ -62,6 +70,32 @@ def main():
             used.append(os.path.relpath(p, args.corpus))
     print("%s: %d DEX files, %.2f MiB of DEX, from %s" % (
         args.out, k, total / 1024 / 1024, ", ".join(used)))
+    if args.native:
+        plain = [p for _, p in apks if os.sep + "droidbench" + os.sep in p] or [apks[-1][1]]
+        return make_native(args, plain[-1])
+    return 0
+
+
+def make_native(args, donor):
+    libs = [n for n in ("libc.so.6", "libm.so.6", "libstdc++.so.6")
+            if os.path.exists(os.path.join(args.arm64_libs, n))]
+    if not libs:
+        print("make_large_apk: no arm64 libraries in %s (install gcc-aarch64-linux-gnu)"
+              % args.arm64_libs, file=sys.stderr)
+        return 2
+    out_path = os.path.join(os.path.dirname(os.path.abspath(args.out)), "synthetic-native.apk")
+    size = 0
+    with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as out:
+        with zipfile.ZipFile(donor) as z:
+            for n in z.namelist():
+                if n == "AndroidManifest.xml" or ROOT_DEX.match(n):
+                    out.writestr(n, z.read(n))
+        for n in libs:
+            src = os.path.realpath(os.path.join(args.arm64_libs, n))
+            out.write(src, "lib/arm64-v8a/%s.so" % n.split(".so")[0])
+            size += os.path.getsize(src)
+    print("%s: %s (%.2f MiB of arm64 code and data) with the manifest and DEX of %s" % (
+        out_path, ", ".join(libs), size / 1024 / 1024, os.path.relpath(donor, args.corpus)))
     return 0
 
 
