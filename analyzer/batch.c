@@ -10,6 +10,7 @@
 #include "ap_file.h"
 #include "ap_limits.h"
 #include "apk.h"
+#include "native/native.h"
 #include "report_read.h"
 #include "reports/report.h"
 #include "rules/kb.h"
@@ -694,6 +695,10 @@ int ap_batch_run(char *const *paths, size_t n, const struct ap_batch_opts *o,
 	struct row *rows = n ? calloc(n, sizeof *rows) : NULL;
 	if (n && !rows)
 		return AP_ERR_NOMEM;
+	/* capstone loaded once here and inherited by every forked worker, instead of once per APK
+	 * with native code; if it cannot be loaded, each scan that needs it says so */
+	if (!o->scan.no_native)
+		(void)ap_native_load();
 	rc = run_pool(paths, n, o, rows, &st);
 	if (rc == AP_OK)
 		rc = write_summaries(o, rows, n);

@@ -90,3 +90,8 @@ void ap_native_preload(void)
 	(void)pthread_create(&t, &at, preload_main, NULL);
 	pthread_attr_destroy(&at);
 }
+
+bool ap_native_load(void)
+{
+	return dis_capstone() != NULL;
+}

@@ -122,5 +122,8 @@ bool ap_native_is_net_import(const char *name);
 /* Starts loading the disassembler (capstone) on a background thread, for a scan that will need it
  * after its DEX passes; harmless to call more than once or not at all. */
 void ap_native_preload(void);
+/* Loads it now (batch, before forking its workers, so that none loads it again); false when it
+ * cannot be loaded. */
+bool ap_native_load(void);
 
 #endif
