@@ -585,38 +585,147 @@ Test(native_a64_fast, agrees_with_capstone_on_real_libraries)
 
 /* Section headers that call .text data are a lie Android never notices: the code symbols in it
  * make the disassembler distrust them, decode everything and find the same calls. */
+/* ---- ELF64 little-endian patching helpers for the section-header tests ---- */
+
+/* Section header i of b, or NULL. */
+static uint8_t *shdr_at(uint8_t *b, size_t len, unsigned i)
+{
+	uint64_t shoff;
+	uint16_t shentsize, shnum;
+	memcpy(&shoff, b + 0x28, 8);
+	memcpy(&shentsize, b + 0x3a, 2);
+	memcpy(&shnum, b + 0x3c, 2);
+	if (i >= shnum || shentsize < 64 || shoff + (uint64_t)(i + 1) * shentsize > len)
+		return NULL;
+	return b + shoff + (uint64_t)i * shentsize;
+}
+
+/* The section header named name, or NULL. */
+static uint8_t *shdr_named(uint8_t *b, size_t len, const char *name)
+{
+	uint16_t shstrndx;
+	memcpy(&shstrndx, b + 0x3e, 2);
+	uint8_t *str = shdr_at(b, len, shstrndx);
+	uint64_t stroff;
+	cr_assert(str);
+	memcpy(&stroff, str + 0x18, 8);
+	uint8_t *sh;
+	for (unsigned i = 0; (sh = shdr_at(b, len, i)); i++) {
+		uint32_t n;
+		memcpy(&n, sh, 4);
+		if (stroff + n < len && strcmp((const char *)b + stroff + n, name) == 0)
+			return sh;
+	}
+	return NULL;
+}
+
+/* Every Elf64_Sym named name in .dynsym and .symtab: its value, and its type set to type when
+ * type >= 0. Returns how many were found. */
+static unsigned sym_patch(uint8_t *b, size_t len, const char *name, int type, uint64_t *value)
+{
+	static const char *const tabs[][2] = {{".dynsym", ".dynstr"}, {".symtab", ".strtab"}};
+	unsigned found = 0;
+	for (unsigned t = 0; t < 2; t++) {
+		uint8_t *sh = shdr_named(b, len, tabs[t][0]), *st = shdr_named(b, len, tabs[t][1]);
+		if (!sh || !st)
+			continue;
+		uint64_t off, size, stroff;
+		memcpy(&off, sh + 0x18, 8);
+		memcpy(&size, sh + 0x20, 8);
+		memcpy(&stroff, st + 0x18, 8);
+		for (uint64_t k = 0; k + 24 <= size && off + k + 24 <= len; k += 24) {
+			uint8_t *e = b + off + k;
+			uint32_t n;
+			memcpy(&n, e, 4);
+			if (stroff + n >= len || strcmp((const char *)b + stroff + n, name) != 0)
+				continue;
+			if (type >= 0)
+				e[4] = (uint8_t)((e[4] & 0xf0) | type);
+			memcpy(value, e + 8, 8);
+			found++;
+		}
+	}
+	return found;
+}
+
+/* The arm64 fixture with Java_..._serial (which calls __system_property_get) declared data by a
+ * forged section header (.comment made SHF_ALLOC over its bytes) and its symbol made NOTYPE,
+ * so that no code symbol vouches for it; with call, the first instruction of
+ * Java_..._deviceId becomes a BL to it. */
+static uint8_t *serial_hidden_as_data(bool call, size_t *len)
+{
+	uint8_t *b = ap_t_slurp(FIXDIR "/arm64-v8a/libprobe.so", len);
+	cr_assert(b && *len > 64);
+	uint64_t serial = 0, device = 0;
+	cr_assert_geq(sym_patch(b, *len, "Java_org_apkpriv_fixture_Probe_serial", 0, &serial), 1);
+	cr_assert_geq(sym_patch(b, *len, "Java_org_apkpriv_fixture_Probe_deviceId__Landroid_"
+				    "content_Context_2", -1, &device), 1);
+	uint8_t *sh = shdr_named(b, *len, ".comment");
+	cr_assert(sh, "no .comment in the fixture");
+	uint32_t type = 1;          /* SHT_PROGBITS */
+	uint64_t flags = 2, n = 68; /* SHF_ALLOC; the function's size */
+	memcpy(sh + 0x04, &type, 4);
+	memcpy(sh + 0x08, &flags, 8);
+	memcpy(sh + 0x10, &serial, 8); /* sh_addr */
+	memcpy(sh + 0x18, &serial, 8); /* sh_offset: the first segment maps file = vaddr */
+	memcpy(sh + 0x20, &n, 8);
+	if (call) {
+		uint32_t bl = 0x94000000u | (uint32_t)(((int64_t)serial - (int64_t)device) / 4 &
+						       0x03ffffff);
+		cr_assert(device + 4 <= *len);
+		memcpy(b + device, &bl, 4);
+	}
+	return b;
+}
+
+static bool anom_says(const struct ap_anomalies *an, const char *what)
+{
+	for (size_t i = 0; i < an->count; i++)
+		if (strstr(an->items[i].what, what))
+			return true;
+	return false;
+}
+
+Test(native_sections, called_declared_data_is_decoded)
+{
+	for (int call = 0; call <= 1; call++) {
+		size_t len;
+		uint8_t *b = serial_hidden_as_data(call, &len);
+		struct ap_anomalies an;
+		ap_anom_init(&an);
+		struct ap_native_lib *lib = NULL;
+		cr_assert_eq(ap_native_open(b, len, "hidden.so", &an, &lib), AP_OK);
+		const struct ap_native_call *c = find_call(lib, "__system_property_get");
+		if (!call) {
+			/* nothing calls it: declared data is skipped, and nothing is said */
+			cr_expect_null(c, "a call in declared data nothing calls was reported");
+			cr_expect_not(anom_says(&an, "declare data"));
+		} else {
+			cr_expect(anom_says(&an, "which the section headers declare data; decoded "
+						 "it as code"), "no anomaly about the call into data");
+			cr_expect_str_eq(arg_str(c, 0), "ro.serialno");
+		}
+		ap_native_close(lib);
+		ap_anom_free(&an);
+		free(b);
+	}
+}
+
 Test(native_sections, code_labelled_data_is_still_decoded)
 {
 	size_t len;
 	uint8_t *b = ap_t_slurp(FIXDIR "/arm64-v8a/libprobe.so", &len);
 	cr_assert(b && len > 64);
-	uint64_t shoff;
-	memcpy(&shoff, b + 0x28, 8);
-	uint16_t shentsize, shnum, shstrndx;
-	memcpy(&shentsize, b + 0x3a, 2);
-	memcpy(&shnum, b + 0x3c, 2);
-	memcpy(&shstrndx, b + 0x3e, 2);
-	uint64_t stroff;
-	memcpy(&stroff, b + shoff + (uint64_t)shstrndx * shentsize + 0x18, 8);
-	bool found = false;
-	for (unsigned i = 0; i < shnum; i++) {
-		uint8_t *sh = b + shoff + (uint64_t)i * shentsize;
-		uint32_t name;
-		memcpy(&name, sh, 4);
-		if (strcmp((const char *)b + stroff + name, ".text") == 0) {
-			sh[8] &= (uint8_t)~0x4; /* sh_flags: SHF_EXECINSTR off */
-			found = true;
-		}
-	}
+	uint8_t *text = shdr_named(b, len, ".text");
+	bool found = text != NULL;
+	if (text)
+		text[8] &= (uint8_t)~0x4; /* sh_flags: SHF_EXECINSTR off */
 	cr_assert(found, "no .text in the fixture");
 	struct ap_anomalies an;
 	ap_anom_init(&an);
 	struct ap_native_lib *lib = NULL;
 	cr_assert_eq(ap_native_open(b, len, "liar.so", &an, &lib), AP_OK);
-	bool said = false;
-	for (size_t i = 0; i < an.count; i++)
-		said |= strstr(an.items[i].what, "declare data") != NULL;
-	cr_expect(said, "no anomaly about code in declared data");
+	cr_expect(anom_says(&an, "declare data"), "no anomaly about code in declared data");
 	const struct ap_native_call *c = find_call(lib, "__system_property_get");
 	cr_expect_str_eq(arg_str(c, 0), "ro.serialno");
 	ap_native_close(lib);
