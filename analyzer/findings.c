@@ -1,7 +1,8 @@
 /* Findings for the rules that need no reachability (regulation.md 7.3): R04 non-necessary
  * permission, R05 non-necessary PI API, R06 immutable identifier, R07 app list, R11 third-party
  * SDK PI, R12 sensitive PI, R13 cross-border indicator, R14 camera/microphone, R15 broad storage,
- * R16 self-start receivers, R18 hidden access, R20 no consent gate. Titles, severities, refs and
+ * R16 self-start receivers, R17 motion sensors in ad code, R18 hidden access, R20 no consent gate.
+ * Titles, severities, refs and
  * remediation come from the KB (rules.json); the message says what this app does. */
 #include "scan.h"
 
@@ -538,6 +539,39 @@ static void r16(struct fl *f)
 	}
 }
 
+/* R17: an advertising SDK's own code reads the motion sensors, which is how shake-to-open ad
+ * formats work (MIIT 2023 No. 26 names them). One finding per such SDK, with its call sites;
+ * the same calls in first-party or non-advertising SDK code are left to R05. */
+static void r17(struct fl *f)
+{
+	struct ap_scan *s = f->s;
+	const struct ap_kb_category *c;
+	const struct ap_scan_cat *sc = cat_of(s, "sensors.motion", &c);
+	if (!sc || !sc->n_code)
+		return;
+	for (size_t i = 0; i < sc->n; i++) {
+		const char *owner = sc->ev[i].owner;
+		if (!is_code(&sc->ev[i]) || !owner || strncmp(owner, "sdk:", 4) != 0)
+			continue;
+		bool seen = false; /* one finding per owner: its first call site leads */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = is_code(&sc->ev[j]) && sc->ev[j].owner &&
+			       strcmp(sc->ev[j].owner, owner) == 0;
+		const struct ap_kb_sdk *sdk = ap_kb_sdk(s->kb, owner + 4);
+		if (seen || !sdk || !sdk->category || strcmp(sdk->category, "advertising") != 0)
+			continue;
+		size_t sites = 0;
+		for (size_t j = i; j < sc->n; j++)
+			sites += is_code(&sc->ev[j]) && sc->ev[j].owner &&
+				 strcmp(sc->ev[j].owner, owner) == 0;
+		ap_buf_addf(&f->msg, "the advertising SDK %s reads the motion sensors (%zu call "
+			    "site%s): the shake-to-open ad format", sdk->name, sites,
+			    sites == 1 ? "" : "s");
+		struct ap_finding *x = add(f, "R17", false, c->id, owner);
+		attach(f, x, sc, owner, true);
+	}
+}
+
 static void r20(struct fl *f)
 {
 	struct ap_scan *s = f->s;
@@ -591,6 +625,7 @@ int ap_scan_findings(struct ap_scan *s)
 	r12_r18(&f);
 	r14_r15(&f);
 	r16(&f);
+	r17(&f);
 	r20(&f);
 	hidden_only(&f);
 	int rc = AP_OK;

@@ -1,9 +1,11 @@
 /* The analysis API on the bundled samples: owners, necessity, permission rows, score order, the
- * app-type option, and unusable input. The e2e test checks the same through the CLI's JSON. */
+ * app-type option, unusable input; and R17 on a smali fixture. The e2e test checks the same through the CLI's JSON. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ap_err.h"
 #include "ap_test.h"
@@ -149,4 +151,48 @@ Test(analysis, unusable_input_and_unknown_type)
 	snprintf(path, sizeof path, "%s/samples/apk/video_clean.apk", AP_SOURCE_DIR);
 	cr_expect_eq(ap_scan_file(path, kb, &o, &r), AP_ERR_NOT_FOUND);
 	cr_expect_null(r);
+}
+
+/* R17 (the smali files in fixtures/shake): the same accelerometer code in an advertising SDK (Tencent GDT),
+ * an analytics SDK (Umeng) and first-party code; only the ad SDK's is a shake-to-open finding. */
+Test(analysis, r17_motion_sensors_only_in_ad_sdk_code)
+{
+	AP_T_NEED_TOOL("smali");
+	char dir[] = "/tmp/ap-r17-XXXXXX";
+	cr_assert(mkdtemp(dir));
+	char *dex = ap_t_path(dir, "shake.dex");
+	char *src = ap_t_path(AP_SOURCE_DIR, "tests/unit/analysis/fixtures/shake");
+	char *argv[] = {"smali", "a", "-o", dex, src, NULL};
+	int st;
+	free(ap_t_run(argv, 1 << 16, &st));
+	cr_assert(st == 0, "smali failed on %s", src);
+	struct ap_scan_opts o = {.deterministic = true};
+	struct ap_report *r = NULL;
+	cr_assert_eq(ap_scan_file(dex, kb, &o, &r), AP_OK);
+	const struct ap_kb_category *motion = ap_kb_category(kb, "sensors.motion");
+	cr_assert(motion);
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct ap_finding *f = &r->findings[i];
+		if (strcmp(f->rule, "R17") != 0)
+			continue;
+		n++;
+		cr_expect_str_eq(f->owner, "sdk:tencent_gdt");
+		cr_expect_str_eq(f->category, motion->id);
+		cr_expect_eq(f->n_evidence, 2, "getDefaultSensor and registerListener");
+		for (size_t e = 0; e < f->n_evidence; e++) {
+			cr_expect(strstr(f->evidence[e].method, "Lcom/qq/e/ads/ShakeView;->listen"),
+				  "%s", f->evidence[e].method);
+			cr_expect_geq(f->evidence[e].pc, 0);
+		}
+	}
+	cr_expect_eq(n, 1, "%zu R17 findings", n);
+	/* the other two owners still read the sensors: R05 says so, R17 does not */
+	cr_expect(has_finding(r, "R05", motion->id, "first_party"));
+	cr_expect(has_finding(r, "R05", motion->id, "sdk:umeng_analytics"));
+	ap_report_free(r);
+	unlink(dex);
+	rmdir(dir);
+	free(dex);
+	free(src);
 }
