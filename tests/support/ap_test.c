@@ -174,3 +174,27 @@ char *ap_t_path(const char *dir, const char *name)
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
 }
+
+char *ap_t_smali(const char *src, int api, int *status)
+{
+	char out[] = "/tmp/ap_t_smali_XXXXXX";
+	int fd = mkstemp(out);
+	*status = -1;
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	char *in = ap_t_path(AP_SOURCE_DIR, src);
+	char level[16];
+	snprintf(level, sizeof level, "%d", api);
+	char *argv[8] = {"smali", "a", "-o", out};
+	size_t n = 4;
+	if (api > 0) {
+		argv[n++] = "--api";
+		argv[n++] = level;
+	}
+	argv[n++] = in;
+	argv[n] = NULL;
+	free(ap_t_run(argv, 1 << 20, status));
+	free(in);
+	return strdup(out);
+}

@@ -158,14 +158,9 @@ Test(analysis, unusable_input_and_unknown_type)
 Test(analysis, r17_motion_sensors_only_in_ad_sdk_code)
 {
 	AP_T_NEED_TOOL("smali");
-	char dir[] = "/tmp/ap-r17-XXXXXX";
-	cr_assert(mkdtemp(dir));
-	char *dex = ap_t_path(dir, "shake.dex");
-	char *src = ap_t_path(AP_SOURCE_DIR, "tests/unit/analysis/fixtures/shake");
-	char *argv[] = {"smali", "a", "-o", dex, src, NULL};
-	int st;
-	free(ap_t_run(argv, 1 << 16, &st));
-	cr_assert(st == 0, "smali failed on %s", src);
+	int smali_st;
+	char *dex = ap_t_smali("tests/unit/analysis/fixtures/shake", 0, &smali_st);
+	cr_assert(dex && smali_st == 0, "smali a failed on tests/unit/analysis/fixtures/shake");
 	struct ap_scan_opts o = {.deterministic = true};
 	struct ap_report *r = NULL;
 	cr_assert_eq(ap_scan_file(dex, kb, &o, &r), AP_OK);
@@ -192,7 +187,5 @@ Test(analysis, r17_motion_sensors_only_in_ad_sdk_code)
 	cr_expect(has_finding(r, "R05", motion->id, "sdk:umeng_analytics"));
 	ap_report_free(r);
 	unlink(dex);
-	rmdir(dir);
 	free(dex);
-	free(src);
 }

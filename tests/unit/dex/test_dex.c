@@ -20,18 +20,13 @@
 static uint8_t *fixture(size_t *len)
 {
 	AP_T_NEED_TOOL("smali");
-	char out[] = "/tmp/ap_dex_fixture_XXXXXX";
-	int fd = mkstemp(out);
-	cr_assert(fd >= 0);
-	close(fd);
-	char *src = ap_t_path(AP_SOURCE_DIR, "tests/fixtures/dex");
-	char *argv[] = {"smali", "a", "--api", "28", "-o", out, src, NULL};
-	int st;
-	free(ap_t_run(argv, 1 << 20, &st));
-	free(src);
+	int smali_st;
+	char *out = ap_t_smali("tests/fixtures/dex", 28, &smali_st);
+	cr_assert(out && smali_st == 0, "smali a failed on tests/fixtures/dex");
 	uint8_t *buf = ap_t_slurp(out, len);
 	unlink(out);
-	cr_assert(st == 0 && buf && *len > 0x70, "smali a failed (status %d)", st);
+	free(out);
+	cr_assert(buf && *len > 0x70, "smali's DEX is short");
 	return buf;
 }
 

@@ -304,14 +304,9 @@ static size_t flows_in(const struct ap_taint_flow *f, size_t n, const char *name
 Test(taint, smali_fixture_flows)
 {
 	AP_T_NEED_TOOL("smali");
-	char dir[] = "/tmp/ap-taint-XXXXXX";
-	cr_assert(mkdtemp(dir));
-	char *dex_path = ap_t_path(dir, "flows.dex");
-	char *src = ap_t_path(AP_SOURCE_DIR, "tests/unit/taint/fixtures/Flows.smali");
-	char *argv[] = {"smali", "a", "-o", dex_path, src, NULL};
-	int st;
-	free(ap_t_run(argv, 1 << 16, &st));
-	cr_assert(st == 0, "smali failed on %s", src);
+	int smali_st;
+	char *dex_path = ap_t_smali("tests/unit/taint/fixtures/Flows.smali", 0, &smali_st);
+	cr_assert(dex_path && smali_st == 0, "smali a failed on tests/unit/taint/fixtures/Flows.smali");
 	size_t len;
 	uint8_t *buf = ap_t_slurp(dex_path, &len);
 	cr_assert(buf);
@@ -360,7 +355,5 @@ Test(taint, smali_fixture_flows)
 	ap_dex_close(dex);
 	free(buf);
 	unlink(dex_path);
-	rmdir(dir);
 	free(dex_path);
-	free(src);
 }
