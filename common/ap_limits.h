@@ -40,6 +40,7 @@
 #define AP_MAX_ELF_RELOCS           (1u << 21)
 #define AP_MAX_NATIVE_INSNS         (8u << 20)            /* instructions disassembled per library */
 #define AP_MAX_NATIVE_DECODE_CACHE  16384u                /* distinct AArch64 words kept decoded (~9 MiB) */
+#define AP_MAX_NATIVE_LITERALS      (1u << 20)            /* ARM literal-pool words remembered (8 MiB) */
 #define AP_MAX_NATIVE_LIBS          512u
 #define AP_MAX_NATIVE_ARENA_BASE    (16u << 20)           /* arena cap = base + 8 * ELF size */
 #define AP_MAX_NATIVE_CALLS         20000u                /* call sites kept per library */

@@ -271,8 +271,11 @@ void dis_direct(struct sweep *s, uint64_t target, uint64_t at)
 		report_import(s, sym, at);
 		return;
 	}
+	/* a call into declared data gets that range decoded (sweep_called), unless the caller's
+	 * ARM/Thumb mode was only guessed: stripped ARM code mixes modes and inline data in spans
+	 * no symbol describes, and decoded in the wrong mode it is full of BLs to anywhere */
 	struct elf_data_rng *d = dis_data_rng_at(s->e, target);
-	if (d && !d->swept && !d->called_at && elf_va_is_exec(s->e, target)) {
+	if (d && !s->guessed_mode && !d->swept && !d->called_at && elf_va_is_exec(s->e, target)) {
 		d->called_at = at;
 		d->target = target;
 	}
@@ -442,6 +445,18 @@ static bool open_capstone(struct sweep *s, uint64_t at)
 	return false;
 }
 
+/* True when the bytes at addr are (or, in Thumb, a 32-bit instruction starting at addr would
+ * run into) a remembered literal-pool word. */
+static bool literal_ahead(const struct sweep *s, const uint8_t *code, size_t size, uint64_t addr)
+{
+	if (!(addr & 3))
+		return dis_lit_at(&s->lits, addr);
+	if (!s->thumb || size < 4 || !dis_lit_at(&s->lits, addr + 2))
+		return false;
+	unsigned hw = (unsigned)code[0] | (unsigned)code[1] << 8;
+	return (hw >> 11) >= 0x1d; /* the first halfword of a 32-bit Thumb instruction */
+}
+
 static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thumb)
 {
 	struct elf *e = s->e;
@@ -463,6 +478,16 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 					 "not analysed", (unsigned long long)addr);
 			s->limit = true;
 			return;
+		}
+		if (e->machine == EM_ARM && s->lits.n && literal_ahead(s, code, size, addr)) {
+			/* a literal-pool word: data, not an instruction */
+			size_t k = (addr & 3) ? 2 : 4;
+			k = k < size ? k : size;
+			code += k;
+			size -= k;
+			addr += k;
+			dis_reset(&s->st);
+			continue;
 		}
 		const struct dis_cached *hit = NULL;
 		uint32_t w = 0;
@@ -540,9 +565,48 @@ static size_t decode_errors(struct sweep *s, uint64_t start, uint64_t end, bool 
 	return errs;
 }
 
+/* ARM or Thumb for a span that no mark describes. ARM code is mostly unconditional: the
+ * condition field (the top nibble of each word) is 0xE in most of its words, and in few of
+ * Thumb-2's. Without a clear majority, the mode with fewer undecodable units in the first
+ * 2 KiB wins. */
+static bool guess_thumb(struct sweep *s, uint64_t start, uint64_t end)
+{
+	uint64_t off;
+	if (start & 3)
+		return true; /* ARM instructions are word-aligned */
+	uint64_t span = end - start < 2048 ? end - start : 2048;
+	size_t words = (size_t)(span / 4), always = 0;
+	if (words >= 4 && elf_va_to_off(s->e, start, words * 4, &off)) {
+		for (size_t i = 0; i < words; i++)
+			always += (s->e->buf[off + 4 * i + 3] >> 4) == 0xe;
+		if (2 * always >= words)
+			return false;
+	}
+	return decode_errors(s, start, end, true) <= decode_errors(s, start, end, false);
+}
+
+/* One span of one function (or of unmarked code): mode m (-1: guess; 2: data, skipped). */
+static void sweep_span(struct sweep *s, uint64_t from, uint64_t to, int m)
+{
+	struct elf *e = s->e;
+	if (to <= from || m == 2)
+		return;
+	s->guessed_mode = e->machine == EM_ARM && m < 0;
+	if (s->guessed_mode)
+		m = guess_thumb(s, from, to);
+	/* the tracker restarts at every span, so a function that cannot report anything needs
+	 * no decoding at all (AArch64: fixed-width, prefiltered) */
+	if (s->pass == 2 && e->machine == EM_AARCH64 && !dis_a64_may_report(s, from, to))
+		return;
+	sweep_range(s, from, to, m == 1);
+}
+
 /* Splits [start, end) at the code marks: each function symbol resets the tracker; on ARM the
- * mode comes from the symbol's low bit or $a/$t, $d spans are skipped, and a span with no mark
- * is decoded both ways and the mode with fewer undecodable units wins. */
+ * mode comes from the symbol's low bit or $a/$t, and $d spans are skipped. Code after the end
+ * of a sized function symbol (st_size) up to the next mark is unmarked: the tracker restarts
+ * there and, on ARM, its mode is guessed (guess_thumb), as for code before the first mark. No
+ * mode is inherited from a mark before start: every range swept here begins at a section or
+ * segment boundary, or is a called data range, which no function spans. */
 static void sweep_marked(struct sweep *s, uint64_t start, uint64_t end, int force_mode)
 {
 	struct elf *e = s->e;
@@ -550,31 +614,31 @@ static void sweep_marked(struct sweep *s, uint64_t start, uint64_t end, int forc
 	while (i < e->n_marks && e->marks[i].addr < start)
 		i++;
 	int mode = force_mode;
-	if (mode < 0 && i > 0 && e->machine == EM_ARM)
-		mode = e->marks[i - 1].thumb; /* the mark covering start */
+	uint64_t fn_end = 0; /* end of the sized function the sweep is in, 0 = unknown */
 	uint64_t cur = start;
 	while (cur < end && !s->limit) {
 		uint64_t next = end;
 		if (i < e->n_marks && e->marks[i].addr < end)
 			next = e->marks[i].addr;
-		if (next > cur) {
-			int m = mode;
-			if (e->machine == EM_ARM && m < 0)
-				m = decode_errors(s, cur, next, true) <= decode_errors(s, cur, next, false);
-			/* the tracker restarts at every mark, so a function that cannot report
-			 * anything needs no decoding at all (AArch64: fixed-width, prefiltered) */
-			if (m != 2 && !(s->pass == 2 && e->machine == EM_AARCH64 &&
-					!dis_a64_may_report(s, cur, next)))
-				sweep_range(s, cur, next, m == 1);
+		if (fn_end > cur && fn_end < next) {
+			sweep_span(s, cur, fn_end, mode);
+			dis_reset(&s->st);
+			cur = fn_end;
+			mode = force_mode;
 		}
+		sweep_span(s, cur, next, mode);
 		cur = next;
 		if (i < e->n_marks && e->marks[i].addr == next) {
 			/* all marks at this address */
 			bool onload = false;
+			fn_end = 0;
 			while (i < e->n_marks && e->marks[i].addr == next) {
-				if (force_mode < 0 && e->marks[i].thumb >= 0)
-					mode = e->marks[i].thumb;
-				if (e->marks[i].name && strcmp(e->marks[i].name, "JNI_OnLoad") == 0)
+				const struct elf_mark *k = &e->marks[i];
+				if (force_mode < 0 && k->thumb >= 0)
+					mode = k->thumb;
+				if (k->size && next + k->size > fn_end)
+					fn_end = next + k->size;
+				if (k->name && strcmp(k->name, "JNI_OnLoad") == 0)
 					onload = true;
 				i++;
 			}
@@ -728,6 +792,13 @@ int elf_disasm(struct elf *e)
 		else
 			sweep_marked(&s, a, b, -1);
 	}
+	/* without section headers, the stubs pass 1 found bound the PLT: pass 2 leaves it out,
+	 * and the code after it starts a span of its own (on ARM the PLT is ARM code, what
+	 * follows is often Thumb) */
+	if (!(e->plt_end > e->plt_start) && e->n_plt) {
+		e->plt_start = e->plt[0].addr;
+		e->plt_end = e->plt[e->n_plt - 1].addr + (e->machine == EM_ARM ? 12 : 16);
+	}
 	/* pass 2: call sites, everywhere executable except the PLT itself and declared data */
 	s.pass = 2;
 	trust_data_rngs(e);
@@ -745,6 +816,7 @@ int elf_disasm(struct elf *e)
 	}
 	sweep_called(&s);
 	dis_cache_free(&s.cache);
+	dis_lits_free(&s.lits);
 	if (s.insn) {
 		s.cs->free_insn(s.insn, 1);
 		s.cs->close(&s.h);

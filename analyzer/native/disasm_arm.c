@@ -1,13 +1,94 @@
 /* ARM and Thumb: one instruction step of the constant tracker (disasm.c runs the sweep). */
 #include "disasm_int.h"
 
+#include "ap_diag.h"
+#include "ap_err.h"
 #include "ap_limits.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static uint64_t arm_pc(const struct sweep *s, uint64_t at)
 {
 	return at + (s->thumb ? 4 : 8);
+}
+
+/* ---- literal pools ----
+ * Compilers put the constants a function loads PC-relative right after its code; stripped
+ * libraries have no $d mapping symbols to say so, and a linear sweep decodes those words as
+ * instructions: garbage, now and then a BL to anywhere (a false call site, or a false "call
+ * into data" tamper claim). The sweep meets the loads before their pools, so it remembers each
+ * word a load reads and steps over it. */
+
+static size_t lit_slot(const struct dis_lits *l, uint32_t key)
+{
+	size_t mask = l->cap - 1, i = (size_t)(key * 0x9e3779b1u) & mask;
+	while (l->slots[i] && l->slots[i] != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+bool dis_lit_at(const struct dis_lits *l, uint64_t addr)
+{
+	return l->cap && addr < UINT32_MAX && l->slots[lit_slot(l, (uint32_t)addr + 1)] != 0;
+}
+
+static void lit_add(struct sweep *s, uint64_t addr)
+{
+	struct dis_lits *l = &s->lits;
+	if (addr >= UINT32_MAX || dis_lit_at(l, addr))
+		return;
+	if (l->n >= AP_MAX_NATIVE_LITERALS) {
+		if (!l->full)
+			elf_anom(s->e, AP_OFFSET_NONE, AP_ERR_LIMIT,
+				 "literal-pool cap AP_MAX_NATIVE_LITERALS reached; later pools are "
+				 "decoded as code");
+		l->full = true;
+		return;
+	}
+	if (2 * (l->n + 1) > l->cap) { /* load <= 1/2 */
+		size_t nc = l->cap ? 2 * l->cap : 4096;
+		uint32_t *ns = calloc(nc, sizeof *ns);
+		if (!ns)
+			return; /* the pool is decoded as code, as without this table */
+		struct dis_lits old = *l;
+		l->slots = ns;
+		l->cap = nc;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i])
+				l->slots[lit_slot(l, old.slots[i])] = old.slots[i];
+		free(old.slots);
+	}
+	l->slots[lit_slot(l, (uint32_t)addr + 1)] = (uint32_t)addr + 1;
+	l->n++;
+}
+
+void dis_lits_free(struct dis_lits *l)
+{
+	free(l->slots);
+	memset(l, 0, sizeof *l);
+}
+
+/* Every word a PC-relative memory operand of in reads (LDR, LDRD, VLDR, ...). */
+static void note_literals(struct sweep *s, const cs_insn *in)
+{
+	const cs_arm *a = &in->detail->arm;
+	for (int i = 0; i < a->op_count; i++) {
+		const cs_arm_op *o = &a->operands[i];
+		if (o->type != ARM_OP_MEM || o->mem.base != ARM_REG_PC ||
+		    o->mem.index != ARM_REG_INVALID)
+			continue;
+		int64_t disp = o->mem.disp;
+		if (o->subtracted && disp > 0)
+			disp = -disp;
+		uint64_t lit = ((arm_pc(s, in->address) & ~(uint64_t)3) + (uint64_t)disp) & 0xffffffffu;
+		lit_add(s, lit);
+		bool wide = in->id == ARM_INS_LDRD ||
+			    (in->id == ARM_INS_VLDR && a->operands[0].type == ARM_OP_REG &&
+			     a->operands[0].reg >= ARM_REG_D0 && a->operands[0].reg <= ARM_REG_D31);
+		if (wide)
+			lit_add(s, lit + 4);
+	}
 }
 
 /* The value of an operand register as a source, with pc read as the architecture defines. */
@@ -54,6 +135,7 @@ void dis_step_arm(struct sweep *s, const cs_insn *in)
 	const cs_arm_op *o = a->operands;
 	uint64_t at = in->address;
 	bool always = a->cc == ARM_CC_AL || a->cc == ARM_CC_INVALID;
+	note_literals(s, in);
 	switch (in->id) {
 	case ARM_INS_LDR:
 		if (a->op_count == 2 && o[0].type == ARM_OP_REG && o[1].type == ARM_OP_MEM) {

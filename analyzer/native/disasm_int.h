@@ -56,9 +56,20 @@ void dis_cache_put(struct dis_cache *c, uint32_t w, const cs_insn *in);
 bool dis_cache_fill(const struct dis_cached *e, cs_insn *in, uint64_t addr);
 void dis_cache_free(struct dis_cache *c);
 
+/* ARM/Thumb literal-pool words: addresses PC-relative loads read, so that the sweep does not
+ * decode them as instructions (disasm_arm.c) */
+struct dis_lits {
+	uint32_t *slots; /* address + 1, 0 empty; open addressing */
+	size_t n, cap;
+	bool full;
+};
+bool dis_lit_at(const struct dis_lits *l, uint64_t addr);
+void dis_lits_free(struct dis_lits *l);
+
 struct sweep {
 	struct elf *e;
 	struct dis_cache cache;
+	struct dis_lits lits;
 	bool use_cache; /* AArch64 fast path and decode cache, unless APKPRIV_CAPSTONE_ONLY is set */
 	/* capstone, opened on first need (insn != NULL once it is) */
 	cs_arch arch;
@@ -69,6 +80,7 @@ struct sweep {
 	cs_insn *insn;
 	int pass; /* 1: PLT stubs, 2: call sites */
 	bool thumb;
+	bool guessed_mode; /* ARM: no mark says this span's mode (guess_thumb chose it) */
 	bool limit; /* stop sweeping: the instruction cap, or no capstone when it was needed */
 	struct state st;
 };

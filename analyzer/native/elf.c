@@ -15,6 +15,9 @@
 
 #define PT_LOAD 1
 #define PT_DYNAMIC 2
+#define PT_NOTE 4
+#define PT_GNU_EH_FRAME 0x6474e550u
+#define PT_ARM_EXIDX 0x70000001u
 #define PF_X 1
 #define SHT_SYMTAB 2
 #define SHT_NOBITS 8
@@ -174,6 +177,7 @@ static int read_header_and_phdrs(struct elf *e, uint64_t *shoff, uint32_t *shent
 	e->segs = ap_arena_calloc(e->arena, phnum, sizeof(*e->segs));
 	if (!e->segs)
 		return AP_ERR_NOMEM;
+	e->hdr_end = phoff + (uint64_t)phnum * phentsize;
 	for (uint32_t i = 0; i < phnum; i++) {
 		struct ap_cur p = ap_cur_sub(e->buf, e->len, (size_t)(phoff + (uint64_t)i * phentsize),
 					     want);
@@ -336,6 +340,66 @@ static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uin
 	e->symstr_sz = symstr_sz;
 }
 
+static void add_loader_rng(struct elf_data_rng *d, size_t *n, size_t max, uint64_t start,
+			   uint64_t size, const char *what)
+{
+	if (*n < max && size && start + size > start) {
+		d[*n].start = start;
+		d[*n].end = start + size;
+		d[*n].section = what;
+		(*n)++;
+	}
+}
+
+/* Without trusted section headers, the tables the dynamic loader itself reads are still known,
+ * from the program headers and the dynamic segment: the ELF and program headers, the dynamic
+ * symbol and string tables, the hash tables, the relocations, notes and unwind tables. Pass 2
+ * skips them as data, with the same safeguards as section-declared data (a code symbol inside
+ * drops them all; a direct call into one gets it decoded). Decoded as code they are only
+ * garbage, and on ARM garbage that marks random words as literal pools. */
+static void loader_data_rngs(struct elf *e)
+{
+	enum { MAX = 16 };
+	if (e->shdr_ok)
+		return;
+	struct elf_data_rng *d = ap_arena_calloc(e->arena, MAX, sizeof(*d));
+	if (!d)
+		return;
+	size_t n = 0, ent = e->is64 ? 24 : 16;
+	for (size_t i = 0; i < e->n_segs; i++) {
+		const struct elf_seg *g = &e->segs[i];
+		if (g->type == PT_LOAD && g->offset == 0)
+			add_loader_rng(d, &n, MAX, g->vaddr, e->hdr_end < g->filesz ? e->hdr_end : g->filesz,
+				       "the ELF and program headers");
+		else if (g->type == PT_NOTE || g->type == PT_GNU_EH_FRAME || g->type == PT_ARM_EXIDX)
+			add_loader_rng(d, &n, MAX, g->vaddr, g->filesz,
+				       g->type == PT_NOTE ? "PT_NOTE" : g->type == PT_GNU_EH_FRAME
+				       ? "PT_GNU_EH_FRAME" : "PT_ARM_EXIDX");
+	}
+	if (e->dt_symtab)
+		add_loader_rng(d, &n, MAX, e->dt_symtab, (uint64_t)e->n_syms * ent, "DT_SYMTAB");
+	if (e->dt_strtab)
+		add_loader_rng(d, &n, MAX, e->dt_strtab, e->dt_strsz, "DT_STRTAB");
+	uint32_t a, b, c;
+	if (e->dt_hash && elf_read_u32(e, e->dt_hash, &a) && elf_read_u32(e, e->dt_hash + 4, &b))
+		add_loader_rng(d, &n, MAX, e->dt_hash, (2 + (uint64_t)a + b) * 4, "DT_HASH");
+	if (e->dt_gnu_hash && elf_read_u32(e, e->dt_gnu_hash, &a) &&
+	    elf_read_u32(e, e->dt_gnu_hash + 4, &b) && elf_read_u32(e, e->dt_gnu_hash + 8, &c) &&
+	    b <= e->n_syms) /* nbuckets, symoffset, bloom words; then one chain word per symbol */
+		add_loader_rng(d, &n, MAX, e->dt_gnu_hash,
+			       16 + (uint64_t)c * (e->is64 ? 8 : 4) + (uint64_t)a * 4 +
+				       (e->n_syms - b) * 4, "DT_GNU_HASH");
+	if (e->dt_rel)
+		add_loader_rng(d, &n, MAX, e->dt_rel, e->dt_relsz, "DT_REL");
+	if (e->dt_rela)
+		add_loader_rng(d, &n, MAX, e->dt_rela, e->dt_relasz, "DT_RELA");
+	if (e->dt_jmprel)
+		add_loader_rng(d, &n, MAX, e->dt_jmprel, e->dt_pltrelsz, "DT_JMPREL");
+	e->data = d;
+	e->n_data = n;
+	finish_data_rngs(e);
+}
+
 static int finish(struct elf *e)
 {
 	struct ap_native_lib *lib = e->lib;
@@ -405,6 +469,7 @@ int ap_native_open(const uint8_t *buf, size_t len, const char *path, struct ap_a
 		goto out_free_arena;
 	elf_collect_imports_exports(e);
 	elf_decode_jni_exports(e);
+	loader_data_rngs(e);
 	if ((rc = elf_disasm(e)) != AP_OK)
 		goto out_free_arena;
 	elf_scan_urls(e);

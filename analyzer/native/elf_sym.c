@@ -121,7 +121,8 @@ static int cmp_mark(const void *a, const void *b)
 	return (x->name != NULL) - (y->name != NULL);
 }
 
-static void add_mark(struct elf *e, size_t cap, uint64_t value, const char *name, int type)
+static void add_mark(struct elf *e, size_t cap, uint64_t value, uint64_t size, const char *name,
+		     int type)
 {
 	if (e->n_marks >= cap)
 		return;
@@ -143,6 +144,7 @@ static void add_mark(struct elf *e, size_t cap, uint64_t value, const char *name
 	}
 	m->addr = value;
 	m->name = name;
+	m->size = name ? size : 0;
 	e->n_marks++;
 }
 
@@ -168,7 +170,7 @@ static void read_symtab_marks(struct elf *e, size_t cap)
 		size_t maxn = (size_t)(e->symstr_sz - nm);
 		if (strnlen(name, maxn) == maxn)
 			continue;
-		add_mark(e, cap, s.value, name, s.type);
+		add_mark(e, cap, s.value, s.size, name, s.type);
 	}
 }
 
@@ -231,7 +233,8 @@ int elf_read_symbols(struct elf *e)
 		return AP_ERR_NOMEM;
 	for (size_t i = 1; i < e->n_syms; i++)
 		if (e->syms[i].shndx != 0 && e->syms[i].name[0])
-			add_mark(e, cap, e->syms[i].value, e->syms[i].name, e->syms[i].type);
+			add_mark(e, cap, e->syms[i].value, e->syms[i].size, e->syms[i].name,
+				 e->syms[i].type);
 	if (e->shdr_ok && e->symtab_sz)
 		read_symtab_marks(e, cap);
 	qsort(e->marks, e->n_marks, sizeof(*e->marks), cmp_mark);

@@ -54,6 +54,7 @@ struct elf_mark {
 	uint64_t addr;
 	const char *name; /* NULL for mapping symbols */
 	int thumb;        /* ARM: 1 $t / odd address, 0 $a, 2 $d (data), -1 n/a */
+	uint64_t size;    /* a function symbol's st_size, 0 when unknown or a mapping symbol */
 };
 
 struct elf {
@@ -80,6 +81,7 @@ struct elf {
 	uint64_t symtab_off, symtab_sz, symstr_off, symstr_sz; /* .symtab/.strtab file ranges */
 	uint64_t plt_start, plt_end; /* .plt/.plt.sec/.plt.got ranges merged, 0 when unknown */
 	uint64_t text_start, text_end;
+	uint64_t hdr_end; /* file offset where the ELF header and program header table end */
 	struct elf_data_rng *data; /* sorted by start, disjoint; none when the headers are untrusted */
 	size_t n_data;
 	/* symbols */

@@ -732,3 +732,44 @@ Test(native_sections, code_labelled_data_is_still_decoded)
 	ap_anom_free(&an);
 	free(b);
 }
+
+/* Genuine, stripped libraries from Debian's packages (the host's libc, the cross compilers'
+ * arm64 and armhf libc and libstdc++): nothing in them is tampered with, so no elf `tamper`
+ * anomaly may appear. Stripped ARM code is the hard case: literal pools and Thumb/ARM spans no
+ * symbol describes, which decoded as instructions give BLs to anywhere. */
+Test(native_genuine, debian_libraries_raise_no_tamper_anomaly, .timeout = 120)
+{
+	static const char *const libs[] = {
+		"/lib/x86_64-linux-gnu/libc.so.6",
+		"/usr/aarch64-linux-gnu/lib/libc.so.6",
+		"/usr/aarch64-linux-gnu/lib/libstdc++.so.6",
+		"/usr/arm-linux-gnueabihf/lib/libc.so.6",
+		"/usr/arm-linux-gnueabihf/lib/libm.so.6",
+		"/usr/arm-linux-gnueabihf/lib/libstdc++.so.6",
+	};
+	size_t done = 0;
+	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+		size_t len;
+		uint8_t *b = ap_t_slurp(libs[i], &len);
+		if (!b) {
+			if (getenv("CI"))
+				cr_expect(0, "CI=true but %s is missing (gcc cross compilers)", libs[i]);
+			continue;
+		}
+		struct ap_anomalies an;
+		ap_anom_init(&an);
+		struct ap_native_lib *lib = NULL;
+		cr_assert_eq(ap_native_open(b, len, libs[i], &an, &lib), AP_OK, "%s", libs[i]);
+		for (size_t k = 0; k < an.count; k++)
+			cr_expect(an.items[k].code != AP_ERR_TAMPER, "%s: %s", libs[i],
+				  an.items[k].what);
+		cr_expect_gt(lib->n_insns, 10000, "%s: %zu instructions", libs[i],
+			     (size_t)lib->n_insns);
+		ap_native_close(lib);
+		ap_anom_free(&an);
+		free(b);
+		done++;
+	}
+	if (!done)
+		cr_skip_test("skipped: none of the Debian libraries is installed");
+}
