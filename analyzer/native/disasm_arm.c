@@ -249,3 +249,87 @@ void dis_step_arm(struct sweep *s, const cs_insn *in)
 			dis_set_unknown(s, o[i].reg);
 }
 
+
+/* ---- prefilter: can a span report anything? ---- */
+
+/* True when a direct branch to target could report: a reported import's PLT stub, or declared
+ * data (dis_direct). */
+static bool reports_at(const struct elf *e, uint64_t target)
+{
+	target &= 0xffffffffu;
+	return elf_plt_reported(e, target) || dis_data_rng_at(e, target);
+}
+
+/* Thumb: could the halfwords at p (n of them, from address at) hold a BL/BLX/B.W/B to a
+ * reporting target or a branch or load through a register other than a return? Every halfword
+ * position is tried, so a misaligned reading only errs toward decoding. */
+static bool thumb_may_report(const struct elf *e, const uint8_t *p, size_t n, uint64_t at)
+{
+	for (size_t i = 0; i < n; i++, at += 2) {
+		unsigned h1 = (unsigned)p[2 * i] | (unsigned)p[2 * i + 1] << 8;
+		if ((h1 & 0xff00u) == 0x4700u && h1 != 0x4770u)
+			return true; /* bx rm / blx rm, other than bx lr */
+		if ((h1 & 0xf800u) == 0xe000u) { /* b (16-bit, unconditional): a tail call */
+			int32_t off = (int32_t)((h1 & 0x7ffu) << 21) >> 20;
+			if (reports_at(e, at + 4 + (uint64_t)(int64_t)off))
+				return true;
+		}
+		if (i + 1 >= n)
+			break;
+		unsigned h2 = (unsigned)p[2 * i + 2] | (unsigned)p[2 * i + 3] << 8;
+		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0x9000u) == 0x9000u) { /* bl, b.w */
+			unsigned s = (h1 >> 10) & 1, j1 = (h2 >> 13) & 1, j2 = (h2 >> 11) & 1;
+			unsigned i1 = !(j1 ^ s), i2 = !(j2 ^ s);
+			uint32_t imm = s << 24 | i1 << 23 | i2 << 22 | (h1 & 0x3ffu) << 12 |
+				       (h2 & 0x7ffu) << 1;
+			int32_t off = (int32_t)(imm << 7) >> 7;
+			if (reports_at(e, at + 4 + (uint64_t)(int64_t)off))
+				return true;
+		}
+		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0xd000u) == 0xc000u) { /* blx (to ARM) */
+			unsigned s = (h1 >> 10) & 1, j1 = (h2 >> 13) & 1, j2 = (h2 >> 11) & 1;
+			unsigned i1 = !(j1 ^ s), i2 = !(j2 ^ s);
+			uint32_t imm = s << 24 | i1 << 23 | i2 << 22 | (h1 & 0x3ffu) << 12 |
+				       (h2 & 0x7feu) << 1;
+			int32_t off = (int32_t)(imm << 7) >> 7;
+			if (reports_at(e, ((at + 4) & ~(uint64_t)3) + (uint64_t)(int64_t)off))
+				return true;
+		}
+		if ((h1 & 0xff70u) == 0xf850u) /* ldr.w: immediate, register, literal */
+			if ((h2 >> 12) == 0xfu)
+				return true; /* ldr.w pc, [...] */
+	}
+	return false;
+}
+
+/* ARM: the same over words. */
+static bool arm_words_may_report(const struct elf *e, const uint8_t *p, size_t n, uint64_t at)
+{
+	for (size_t i = 0; i < n; i++, at += 4) {
+		uint32_t w = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+			     (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+		if ((w & 0x0e000000u) == 0x0a000000u) { /* b, bl, blx (immediate) */
+			int32_t off = (int32_t)(w << 8) >> 6;
+			if ((w >> 28) == 0xfu)
+				off += (int32_t)((w >> 23) & 2); /* blx: H */
+			if (reports_at(e, at + 8 + (uint64_t)(int64_t)off))
+				return true;
+		} else if ((w & 0x0fffffd0u) == 0x012fff10u && (w & 0xfu) != 14) {
+			return true; /* bx rm / blx rm, other than bx lr */
+		} else if ((w & 0x0c10f000u) == 0x0410f000u && (w >> 28) != 0xfu) {
+			return true; /* ldr pc, [...] */
+		}
+	}
+	return false;
+}
+
+bool dis_arm_may_report(struct sweep *s, uint64_t start, uint64_t end, bool thumb)
+{
+	const struct elf *e = s->e;
+	uint64_t off;
+	if (end <= start || !elf_va_to_off(e, start, end - start, &off))
+		return true; /* let the sweep decide */
+	const uint8_t *p = e->buf + off;
+	return thumb ? thumb_may_report(e, p, (size_t)((end - start) / 2), start)
+		     : arm_words_may_report(e, p, (size_t)((end - start) / 4), start);
+}

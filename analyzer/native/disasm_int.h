@@ -71,6 +71,7 @@ struct sweep {
 	struct dis_cache cache;
 	struct dis_lits lits;
 	bool use_cache; /* AArch64 fast path and decode cache, unless APKPRIV_CAPSTONE_ONLY is set */
+	bool reference; /* APKPRIV_CAPSTONE_ONLY: capstone for every word, no prefilter */
 	/* capstone, opened on first need (insn != NULL once it is) */
 	cs_arch arch;
 	cs_mode mode;
@@ -128,6 +129,9 @@ bool dis_a64_fast(struct sweep *s, uint32_t w, uint64_t at);
 /* True for words in an encoding space capstone decodes nothing in (op0 x00x: zero padding, UDF). */
 bool dis_a64_unallocated(uint32_t w);
 void dis_step_arm(struct sweep *s, const cs_insn *in);
+/* False when no instruction in [start, end) can lead to a report (as dis_a64_may_report);
+ * conservative: every halfword (Thumb) or word (ARM) is read as a possible instruction. */
+bool dis_arm_may_report(struct sweep *s, uint64_t start, uint64_t end, bool thumb);
 void dis_step_x86(struct sweep *s, const cs_insn *in);
 
 #endif
