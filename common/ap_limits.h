@@ -39,7 +39,8 @@
 #define AP_MAX_ELF_SYMBOLS          (1u << 20)
 #define AP_MAX_ELF_RELOCS           (1u << 21)
 #define AP_MAX_NATIVE_INSNS         (8u << 20)            /* instructions disassembled per library */
-#define AP_MAX_NATIVE_DECODE_CACHE  16384u                /* distinct AArch64 words kept decoded (~9 MiB) */
+#define AP_MAX_NATIVE_DECODE_CACHE  16384u                /* distinct encodings kept decoded */
+#define AP_MAX_NATIVE_DECODE_BYTES  (8u << 20)            /* their operands (bytes) */
 #define AP_MAX_NATIVE_LITERALS      (1u << 20)            /* ARM literal-pool words remembered (8 MiB) */
 #define AP_MAX_NATIVE_LIBS          512u
 #define AP_MAX_NATIVE_ARENA_BASE    (16u << 20)           /* arena cap = base + 8 * ELF size */

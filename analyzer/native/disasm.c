@@ -457,12 +457,34 @@ static bool literal_ahead(const struct sweep *s, const uint8_t *code, size_t siz
 	return (hw >> 11) >= 0x1d; /* the first halfword of a 32-bit Thumb instruction */
 }
 
+/* The decode-cache key of the instruction at code, and its size in bytes; 0 when it has none
+ * (too few bytes left). */
+static unsigned cache_key(const struct sweep *s, const uint8_t *code, size_t size, uint64_t *key)
+{
+	uint32_t w = size >= 4 ? (uint32_t)code[0] | (uint32_t)code[1] << 8 |
+					 (uint32_t)code[2] << 16 | (uint32_t)code[3] << 24 : 0;
+	if (s->e->machine == EM_AARCH64 || (s->e->machine == EM_ARM && !s->thumb)) {
+		*key = s->e->machine == EM_ARM ? (uint64_t)1 << 32 | w : w;
+		return size >= 4 ? 4 : 0;
+	}
+	if (size < 2)
+		return 0;
+	unsigned hw = (unsigned)code[0] | (unsigned)code[1] << 8;
+	if ((hw >> 11) < 0x1d) { /* 16-bit Thumb */
+		*key = (uint64_t)2 << 32 | hw;
+		return 2;
+	}
+	*key = (uint64_t)3 << 32 | w;
+	return size >= 4 ? 4 : 0;
+}
+
 static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thumb)
 {
 	struct elf *e = s->e;
 	uint64_t off;
 	if (s->limit || end <= start || !elf_va_to_off(e, start, end - start, &off))
 		return;
+	s->it_left = 0;
 	if (e->machine == EM_ARM)
 		s->cs->option(s->h, CS_OPT_MODE, thumb ? CS_MODE_THUMB : CS_MODE_ARM);
 	s->thumb = thumb;
@@ -490,35 +512,51 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 			continue;
 		}
 		const struct dis_cached *hit = NULL;
-		uint32_t w = 0;
+		uint64_t key = 0;
+		unsigned ksize = s->use_cache ? cache_key(s, code, size, &key) : 0;
 		bool cacheable = false, fast = false, unallocated = false;
-		if (s->use_cache && size >= 4) {
-			w = (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 |
-			    (uint32_t)code[3] << 24;
+		if (ksize && e->machine == EM_AARCH64) {
+			uint32_t w = (uint32_t)key;
 			unallocated = dis_a64_unallocated(w);
 			fast = !unallocated && dis_a64_fast(s, w, addr);
 			cacheable = !fast && !unallocated && !dis_a64_pc_relative(w);
-			if (cacheable)
-				hit = dis_cache_get(&s->cache, w);
+		} else if (ksize) {
+			cacheable = s->it_left == 0; /* in an IT block the condition is capstone's */
+		}
+		if (cacheable) {
+			hit = dis_cache_get(&s->cache, key);
+			if (hit && !dis_cached_usable(hit)) {
+				hit = NULL;
+				cacheable = false;
+			}
 		}
 		bool ok = !unallocated;
 		if (unallocated) {
 			/* padding and zero words: undecodable, known without capstone */
 		} else if (fast || hit) {
 			/* decoded without capstone: the hand decoder already stepped the tracker */
+			size_t k = fast ? 4 : dis_cached_size(hit);
 			if (hit)
-				ok = dis_cache_fill(hit, s->insn, addr);
+				ok = dis_cache_fill(&s->cache, hit, s->insn, addr, e->machine);
 			if (ok) {
-				code += 4;
-				size -= 4;
-				addr += 4;
+				code += k;
+				size -= k;
+				addr += k;
 			}
 		} else {
 			if (!open_capstone(s, addr))
 				return;
 			ok = s->cs->disasm_iter(s->h, &code, &size, &addr, s->insn);
 			if (cacheable)
-				dis_cache_put(&s->cache, w, ok ? s->insn : NULL);
+				dis_cache_put(&s->cache, key, ksize, ok ? s->insn : NULL, e->machine,
+					      e->machine == EM_AARCH64 || !ok ||
+						      dis_arm_cacheable(s->insn));
+			if (e->machine == EM_ARM) {
+				if (s->it_left)
+					s->it_left--;
+				if (ok && s->insn->id == ARM_INS_IT)
+					s->it_left = 4;
+			}
 		}
 		if (fast) {
 			e->n_insns++;
@@ -778,8 +816,10 @@ int elf_disasm(struct elf *e)
 	/* APKPRIV_CAPSTONE_ONLY: the reference path the tests compare against; every word goes
 	 * to capstone, no span is skipped by a prefilter */
 	s.reference = getenv("APKPRIV_CAPSTONE_ONLY") != NULL;
-	s.use_cache = e->machine == EM_AARCH64 && !s.reference;
-	if (!s.use_cache && !open_capstone(&s, 0))
+	s.use_cache = (e->machine == EM_AARCH64 || e->machine == EM_ARM) && !s.reference;
+	/* capstone is opened at the first word that needs it on AArch64 only: the other
+	 * architectures always need it (ARM also to switch modes) */
+	if ((e->machine != EM_AARCH64 || s.reference) && !open_capstone(&s, 0))
 		return s.nomem ? AP_ERR_NOMEM : AP_OK;
 	/* pass 1: PLT stubs (ARM PLT entries are ARM code even in Thumb libraries) */
 	s.pass = 1;

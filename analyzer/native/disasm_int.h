@@ -40,20 +40,30 @@ struct state {
 	uint64_t endbr; /* address of an endbr64 right before, for .plt.sec stubs */
 };
 
-/* decoded AArch64 words (disasm_cache.c) */
+/* decoded instructions (disasm_cache.c); keys: AArch64 the word; ARM 1 << 32 | word; Thumb
+ * 2 << 32 | halfword or 3 << 32 | both halfwords */
 struct dis_cached;
 struct dis_cache {
 	struct dis_cached *entries;
 	size_t n, cap;
 	uint32_t *slots; /* entry index + 1, 0 empty */
 	size_t cap_slots;
+	uint8_t *pool; /* the operands of the entries */
+	size_t n_pool, cap_pool;
 };
 bool dis_a64_pc_relative(uint32_t w);
-const struct dis_cached *dis_cache_get(const struct dis_cache *c, uint32_t w);
-/* in == NULL: w does not decode */
-void dis_cache_put(struct dis_cache *c, uint32_t w, const cs_insn *in);
-/* Fills in (address addr) from the cached decode; false when the word does not decode. */
-bool dis_cache_fill(const struct dis_cached *e, cs_insn *in, uint64_t addr);
+/* False for ARM/Thumb decodes that depend on the address (branches, PC operands, IT). */
+bool dis_arm_cacheable(const cs_insn *in);
+const struct dis_cached *dis_cache_get(const struct dis_cache *c, uint64_t key);
+/* False for an entry that only records "decode this one with capstone every time". */
+bool dis_cached_usable(const struct dis_cached *e);
+unsigned dis_cached_size(const struct dis_cached *e);
+/* in == NULL: the encoding does not decode; !cacheable: remember to ask capstone */
+void dis_cache_put(struct dis_cache *c, uint64_t key, unsigned size, const cs_insn *in,
+		   uint16_t machine, bool cacheable);
+/* Fills in (address addr) from the cached decode; false when the encoding does not decode. */
+bool dis_cache_fill(const struct dis_cache *c, const struct dis_cached *e, cs_insn *in,
+		    uint64_t addr, uint16_t machine);
 void dis_cache_free(struct dis_cache *c);
 
 /* ARM/Thumb literal-pool words: addresses PC-relative loads read, so that the sweep does not
@@ -70,7 +80,8 @@ struct sweep {
 	struct elf *e;
 	struct dis_cache cache;
 	struct dis_lits lits;
-	bool use_cache; /* AArch64 fast path and decode cache, unless APKPRIV_CAPSTONE_ONLY is set */
+	bool use_cache; /* AArch64 fast path and the decode cache, unless APKPRIV_CAPSTONE_ONLY */
+	unsigned it_left; /* Thumb: instructions left in an IT block (decoded by capstone only) */
 	bool reference; /* APKPRIV_CAPSTONE_ONLY: capstone for every word, no prefilter */
 	/* capstone, opened on first need (insn != NULL once it is) */
 	cs_arch arch;
