@@ -7,10 +7,12 @@ two donors both bundle (support libraries) are then defined twice, which Android
 taking the first DEX in order; the analysis still has to read every byte. Unsigned. Written
 outside the repo (corpus files are third-party; never commit the output).
 
-With --native it also writes synthetic-native.apk beside it: the manifest and DEX of the
-smallest DroidBench app (small and well-formed), plus Debian's arm64 glibc, libm and libstdc++ (from the
-libc6-arm64-cross and libstdc++6-arm64-cross packages that gcc-aarch64-linux-gnu brings) as
-lib/arm64-v8a/*.so: ~4 MiB of real compiled AArch64 code, more than any corpus app carries."""
+With --native it also writes synthetic-native.apk and synthetic-native-arm.apk beside it: the
+manifest and DEX of the smallest DroidBench app (small and well-formed), plus Debian's glibc,
+libm and libstdc++ for arm64 (lib/arm64-v8a/, from libc6-arm64-cross and libstdc++6-arm64-cross,
+which gcc-aarch64-linux-gnu brings) or armhf (lib/armeabi-v7a/, Thumb-2, from the
+gcc-arm-linux-gnueabihf packages): 3-4 MiB of real compiled code each, more than any corpus app
+carries."""
 import argparse
 import os
 import re
@@ -38,6 +40,7 @@ def main():
     ap.add_argument("--native", action="store_true",
                     help="also write synthetic-native.apk (arm64 libraries) beside OUT")
     ap.add_argument("--arm64-libs", default="/usr/aarch64-linux-gnu/lib")
+    ap.add_argument("--armhf-libs", default="/usr/arm-linux-gnueabihf/lib")
     args = ap.parse_args()
 
     apks = []
@@ -72,18 +75,20 @@ def main():
         args.out, k, total / 1024 / 1024, ", ".join(used)))
     if args.native:
         plain = [p for _, p in apks if os.sep + "droidbench" + os.sep in p] or [apks[-1][1]]
-        return make_native(args, plain[-1])
+        rc = make_native(args, plain[-1], args.arm64_libs, "arm64-v8a", "synthetic-native.apk")
+        return rc or make_native(args, plain[-1], args.armhf_libs, "armeabi-v7a",
+                                 "synthetic-native-arm.apk")
     return 0
 
 
-def make_native(args, donor):
+def make_native(args, donor, libdir, abi, name):
     libs = [n for n in ("libc.so.6", "libm.so.6", "libstdc++.so.6")
-            if os.path.exists(os.path.join(args.arm64_libs, n))]
+            if os.path.exists(os.path.join(libdir, n))]
     if not libs:
-        print("make_large_apk: no arm64 libraries in %s (install gcc-aarch64-linux-gnu)"
-              % args.arm64_libs, file=sys.stderr)
+        print("make_large_apk: no %s libraries in %s (install the gcc cross compiler)"
+              % (abi, libdir), file=sys.stderr)
         return 2
-    out_path = os.path.join(os.path.dirname(os.path.abspath(args.out)), "synthetic-native.apk")
+    out_path = os.path.join(os.path.dirname(os.path.abspath(args.out)), name)
     size = 0
     with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as out:
         with zipfile.ZipFile(donor) as z:
@@ -91,11 +96,11 @@ def make_native(args, donor):
                 if n == "AndroidManifest.xml" or ROOT_DEX.match(n):
                     out.writestr(n, z.read(n))
         for n in libs:
-            src = os.path.realpath(os.path.join(args.arm64_libs, n))
-            out.write(src, "lib/arm64-v8a/%s.so" % n.split(".so")[0])
+            src = os.path.realpath(os.path.join(libdir, n))
+            out.write(src, "lib/%s/%s.so" % (abi, n.split(".so")[0]))
             size += os.path.getsize(src)
-    print("%s: %s (%.2f MiB of arm64 code and data) with the manifest and DEX of %s" % (
-        out_path, ", ".join(libs), size / 1024 / 1024, os.path.relpath(donor, args.corpus)))
+    print("%s: %s (%.2f MiB of %s code and data) with the manifest and DEX of %s" % (
+        out_path, ", ".join(libs), size / 1024 / 1024, abi, os.path.relpath(donor, args.corpus)))
     return 0
 
 
