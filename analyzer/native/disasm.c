@@ -605,8 +605,8 @@ static size_t decode_errors(struct sweep *s, uint64_t start, uint64_t end, bool 
 
 /* ARM or Thumb for a span that no mark describes. ARM code is mostly unconditional: the
  * condition field (the top nibble of each word) is 0xE in most of its words, and in few of
- * Thumb-2's. Without a clear majority, the mode with fewer undecodable units in the first
- * 2 KiB wins. */
+ * Thumb-2's. Without that majority, a Thumb prologue (push with lr) at the start says Thumb;
+ * failing both, the mode with fewer undecodable units in the first 2 KiB wins. */
 static bool guess_thumb(struct sweep *s, uint64_t start, uint64_t end)
 {
 	uint64_t off;
@@ -615,10 +615,15 @@ static bool guess_thumb(struct sweep *s, uint64_t start, uint64_t end)
 	uint64_t span = end - start < 2048 ? end - start : 2048;
 	size_t words = (size_t)(span / 4), always = 0;
 	if (words >= 4 && elf_va_to_off(s->e, start, words * 4, &off)) {
+		const uint8_t *p = s->e->buf + off;
 		for (size_t i = 0; i < words; i++)
-			always += (s->e->buf[off + 4 * i + 3] >> 4) == 0xe;
+			always += (p[4 * i + 3] >> 4) == 0xe;
 		if (2 * always >= words)
 			return false;
+		/* a Thumb prologue: push {..., lr} (16-bit) or push.w {..., lr} */
+		unsigned h1 = (unsigned)p[0] | (unsigned)p[1] << 8, h2 = (unsigned)p[2] | (unsigned)p[3] << 8;
+		if ((h1 & 0xff00u) == 0xb500u || (h1 == 0xe92du && (h2 & 0x4000u)))
+			return true;
 	}
 	return decode_errors(s, start, end, true) <= decode_errors(s, start, end, false);
 }
@@ -674,10 +679,15 @@ static void sweep_marked(struct sweep *s, uint64_t start, uint64_t end, int forc
 			/* all marks at this address */
 			bool onload = false;
 			fn_end = 0;
+			bool known = false; /* a mark here says the mode */
 			while (i < e->n_marks && e->marks[i].addr == next) {
 				const struct elf_mark *k = &e->marks[i];
-				if (force_mode < 0 && k->thumb >= 0)
+				if (force_mode < 0 && k->thumb >= 0 && k->thumb != 3) {
 					mode = k->thumb;
+					known = true;
+				} else if (force_mode < 0 && k->thumb == 3 && !known) {
+					mode = -1; /* an unwind-table start: guess */
+				}
 				if (k->size && next + k->size > fn_end)
 					fn_end = next + k->size;
 				if (k->name && strcmp(k->name, "JNI_OnLoad") == 0)

@@ -174,6 +174,82 @@ static void read_symtab_marks(struct elf *e, size_t cap)
 	}
 }
 
+/* ---- function starts from the unwind tables ----
+ * The runtime reads them to unwind, so even stripped libraries keep them: ARM's exception
+ * index (PT_ARM_EXIDX: 8-byte entries whose first word is a prel31 offset to a function) and
+ * the binary-search table of .eh_frame_hdr (PT_GNU_EH_FRAME, elsewhere). Each start is a mark
+ * with no name whose mode (ARM) is unknown (thumb = 3): it splits the code that no symbol
+ * names into functions. */
+
+#define PT_GNU_EH_FRAME 0x6474e550u
+#define PT_ARM_EXIDX 0x70000001u
+
+static const struct elf_seg *seg_of_type(const struct elf *e, uint32_t type)
+{
+	for (size_t i = 0; i < e->n_segs; i++)
+		if (e->segs[i].type == type)
+			return &e->segs[i];
+	return NULL;
+}
+
+/* The count of table entries, and where: *at the first, *stride their size. 0 when none. */
+static size_t unwind_table(const struct elf *e, uint64_t *at, unsigned *stride)
+{
+	const struct elf_seg *g;
+	size_t n = 0;
+	if (e->machine == EM_ARM && (g = seg_of_type(e, PT_ARM_EXIDX))) {
+		*at = g->vaddr;
+		*stride = 8;
+		n = (size_t)(g->filesz / 8);
+	} else if ((g = seg_of_type(e, PT_GNU_EH_FRAME)) && g->filesz >= 12) {
+		uint32_t head, count;
+		/* version 1; eh_frame_ptr 4 bytes (udata4, sdata4 or pcrel sdata4); fde_count
+		 * udata4; table datarel sdata4: the common encoding, the only one read */
+		if (!elf_read_u32(e, g->vaddr, &head) || (head & 0xff) != 1 ||
+		    ((head >> 8 & 0xff) != 0x1b && (head >> 8 & 0xff) != 0x03 &&
+		     (head >> 8 & 0xff) != 0x0b) ||
+		    (head >> 16 & 0xff) != 0x03 || (head >> 24) != 0x3b ||
+		    !elf_read_u32(e, g->vaddr + 8, &count))
+			return 0;
+		*at = g->vaddr + 12;
+		*stride = 8;
+		n = count < (g->filesz - 12) / 8 ? count : (size_t)((g->filesz - 12) / 8);
+	}
+	return n < AP_MAX_ELF_SYMBOLS ? n : AP_MAX_ELF_SYMBOLS;
+}
+
+static void read_unwind_marks(struct elf *e, size_t cap)
+{
+	uint64_t at = 0;
+	unsigned stride = 0;
+	size_t n = unwind_table(e, &at, &stride);
+	uint64_t hdr = at - 12; /* .eh_frame_hdr: datarel is from its start */
+	for (size_t i = 0; i < n && e->n_marks < cap; i++) {
+		uint64_t ent = at + (uint64_t)i * stride;
+		uint32_t w;
+		if (!elf_read_u32(e, ent, &w))
+			break;
+		uint64_t fn;
+		if (e->machine == EM_ARM) {
+			if (w & 0x80000000u)
+				continue; /* not a prel31 */
+			int32_t off = (int32_t)(w << 1) >> 1;
+			fn = (ent + (uint64_t)(int64_t)off) & 0xfffffffeu;
+		} else {
+			fn = hdr + (uint64_t)(int64_t)(int32_t)w;
+			if (!e->is64)
+				fn &= 0xffffffffu;
+		}
+		if (!elf_va_is_exec(e, fn))
+			continue;
+		struct elf_mark *m = &e->marks[e->n_marks++];
+		m->addr = fn;
+		m->name = NULL;
+		m->thumb = e->machine == EM_ARM ? 3 : -1;
+		m->size = 0;
+	}
+}
+
 int elf_read_symbols(struct elf *e)
 {
 	if (!e->dt_symtab || !e->str_len)
@@ -227,7 +303,9 @@ int elf_read_symbols(struct elf *e)
 	if (bad)
 		elf_anom(e, off, AP_ERR_RANGE, "%zu dynamic symbol names outside DT_STRTAB", bad);
 
-	size_t cap = e->n_syms + count_symtab(e);
+	uint64_t uat;
+	unsigned ustride;
+	size_t cap = e->n_syms + count_symtab(e) + unwind_table(e, &uat, &ustride);
 	e->marks = ap_arena_calloc(e->arena, cap ? cap : 1, sizeof(*e->marks));
 	if (!e->marks)
 		return AP_ERR_NOMEM;
@@ -237,6 +315,7 @@ int elf_read_symbols(struct elf *e)
 				 e->syms[i].type);
 	if (e->shdr_ok && e->symtab_sz)
 		read_symtab_marks(e, cap);
+	read_unwind_marks(e, cap);
 	qsort(e->marks, e->n_marks, sizeof(*e->marks), cmp_mark);
 	return AP_OK;
 }

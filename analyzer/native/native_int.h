@@ -53,7 +53,8 @@ struct elf_data_rng {
 struct elf_mark {
 	uint64_t addr;
 	const char *name; /* NULL for mapping symbols */
-	int thumb;        /* ARM: 1 $t / odd address, 0 $a, 2 $d (data), -1 n/a */
+	int thumb;        /* ARM: 1 $t / odd address, 0 $a, 2 $d (data), 3 a function start
+			   * from the unwind tables (mode unknown), -1 n/a */
 	uint64_t size;    /* a function symbol's st_size, 0 when unknown or a mapping symbol */
 };
 
