@@ -604,9 +604,10 @@ static size_t decode_errors(struct sweep *s, uint64_t start, uint64_t end, bool 
 }
 
 /* ARM or Thumb for a span that no mark describes. ARM code is mostly unconditional: the
- * condition field (the top nibble of each word) is 0xE in most of its words, and in few of
- * Thumb-2's. Without that majority, a Thumb prologue (push with lr) at the start says Thumb;
- * failing both, the mode with fewer undecodable units in the first 2 KiB wins. */
+ * condition field (the top nibble of each word) is 0xE in most of its words (at least half:
+ * ARM), and in few of Thumb-2's (at most a quarter: Thumb). Between the two, a Thumb prologue
+ * (push with lr) at the start says Thumb; failing that, the mode with fewer undecodable units
+ * in the first 2 KiB wins. */
 static bool guess_thumb(struct sweep *s, uint64_t start, uint64_t end)
 {
 	uint64_t off;
@@ -620,6 +621,8 @@ static bool guess_thumb(struct sweep *s, uint64_t start, uint64_t end)
 			always += (p[4 * i + 3] >> 4) == 0xe;
 		if (2 * always >= words)
 			return false;
+		if (4 * always <= words)
+			return true; /* Thumb-2 code: typically under a fifth */
 		/* a Thumb prologue: push {..., lr} (16-bit) or push.w {..., lr} */
 		unsigned h1 = (unsigned)p[0] | (unsigned)p[1] << 8, h2 = (unsigned)p[2] | (unsigned)p[3] << 8;
 		if ((h1 & 0xff00u) == 0xb500u || (h1 == 0xe92du && (h2 & 0x4000u)))
