@@ -3,9 +3,29 @@
  * handler offset out of range or a truncated list becomes an anomaly. */
 #include "dex_internal.h"
 
+/* Takes units (16-bit code units, or bytes / 2 of other code_item parts) from the budget of
+ * what one DEX may make us read: code items shared by many methods (hostile files point every
+ * method at one) are otherwise read again for each. False, with one anomaly, once it is
+ * spent. */
+static bool spend(struct ap_dex *dex, uint64_t units, size_t at)
+{
+	if (units > dex->units_budget) {
+		if (!dex->budget_spent)
+			dex_anom(dex, at, AP_ERR_LIMIT,
+				 "decoded more code units than the file holds %ux over (shared code "
+				 "items?); the rest is not decoded", AP_MAX_DEX_DECODE_FACTOR);
+		dex->budget_spent = true;
+		dex->status = AP_ERR_LIMIT;
+		dex->units_budget = 0;
+		return false;
+	}
+	dex->units_budget -= units;
+	return true;
+}
+
 /* dex: encoded_catch_handler_list. Checks each try's handler_off lands on a handler and each
- * handler address is inside the method. */
-static void check_tries(struct ap_dex *dex, struct ap_dex_method *m, size_t tries_off)
+ * handler address is inside the method. Returns the bytes it read. */
+static size_t check_tries(struct ap_dex *dex, struct ap_dex_method *m, size_t tries_off)
 {
 	size_t list_off = tries_off + (size_t)m->tries * 8;
 	struct ap_cur lc = ap_cur_make(dex->buf, dex->len);
@@ -14,7 +34,7 @@ static void check_tries(struct ap_dex *dex, struct ap_dex_method *m, size_t trie
 	if (!lc.ok || n_handlers > ap_cur_avail(&lc)) {
 		dex_anom(dex, list_off, AP_ERR_TRUNCATED, "catch handler list of method %u unreadable",
 			 m->method_idx);
-		return;
+		return (size_t)m->tries * 8;
 	}
 	size_t list_len = 0;
 	uint32_t bad_addr = 0;
@@ -55,6 +75,7 @@ static void check_tries(struct ap_dex *dex, struct ap_dex_method *m, size_t trie
 		dex_anom(dex, tries_off, AP_ERR_RANGE,
 			 "method %u: %u try items with a range or handler offset out of bounds",
 			 m->method_idx, bad_try);
+	return (size_t)m->tries * 8 + list_len;
 }
 
 void dex_read_code(struct ap_dex *dex, struct ap_dex_method *m)
@@ -90,16 +111,8 @@ void dex_read_code(struct ap_dex *dex, struct ap_dex_method *m)
 			 m->method_idx, units);
 		units = (uint32_t)(ap_cur_avail(&c) / 2);
 	}
-	if (units > dex->units_budget) {
-		if (!dex->budget_spent)
-			dex_anom(dex, m->code_off, AP_ERR_LIMIT,
-				 "decoded more code units than the file holds %ux over (shared code "
-				 "items?); the rest is not decoded", AP_MAX_DEX_DECODE_FACTOR);
-		dex->budget_spent = true;
-		dex->status = AP_ERR_LIMIT;
+	if (!spend(dex, units, m->code_off))
 		return;
-	}
-	dex->units_budget -= units;
 	m->insns_size = units;
 	m->insns_off = (uint32_t)insns_off;
 	m->has_code = true;
@@ -112,8 +125,8 @@ void dex_read_code(struct ap_dex *dex, struct ap_dex_method *m)
 		if (!ap_range_ok(dex->len, tries_off, (uint64_t)m->tries * 8))
 			dex_anom(dex, tries_off, AP_ERR_TRUNCATED, "method %u: %u try items past end of file",
 				 m->method_idx, m->tries);
-		else
-			check_tries(dex, m, tries_off);
+		else if (dex->units_budget) /* the handler list counts against the budget too */
+			(void)spend(dex, (check_tries(dex, m, tries_off) + 1) / 2, tries_off);
 	}
 	dex_index_method(dex, m, dex->buf + insns_off);
 }
