@@ -549,27 +549,36 @@ static void r17(struct fl *f)
 	const struct ap_scan_cat *sc = cat_of(s, "sensors.motion", &c);
 	if (!sc || !sc->n_code)
 		return;
+	/* the advertising SDKs among the owners, in first-seen order (at most one per KB SDK) */
+	size_t cap = ap_kb_sdk_count(s->kb), n = 0;
+	struct ad { const struct ap_kb_sdk *sdk; const char *owner; size_t sites; } *ads =
+		calloc(cap ? cap : 1, sizeof *ads);
+	if (!ads)
+		return;
 	for (size_t i = 0; i < sc->n; i++) {
 		const char *owner = sc->ev[i].owner;
 		if (!is_code(&sc->ev[i]) || !owner || strncmp(owner, "sdk:", 4) != 0)
 			continue;
-		bool seen = false; /* one finding per owner: its first call site leads */
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = is_code(&sc->ev[j]) && sc->ev[j].owner &&
-			       strcmp(sc->ev[j].owner, owner) == 0;
-		const struct ap_kb_sdk *sdk = ap_kb_sdk(s->kb, owner + 4);
-		if (seen || !sdk || !sdk->category || strcmp(sdk->category, "advertising") != 0)
-			continue;
-		size_t sites = 0;
-		for (size_t j = i; j < sc->n; j++)
-			sites += is_code(&sc->ev[j]) && sc->ev[j].owner &&
-				 strcmp(sc->ev[j].owner, owner) == 0;
-		ap_buf_addf(&f->msg, "the advertising SDK %s reads the motion sensors (%zu call "
-			    "site%s): the shake-to-open ad format", sdk->name, sites,
-			    sites == 1 ? "" : "s");
-		struct ap_finding *x = add(f, "R17", false, c->id, owner);
-		attach(f, x, sc, owner, true);
+		size_t k = 0;
+		while (k < n && strcmp(ads[k].owner, owner) != 0)
+			k++;
+		if (k == n) {
+			const struct ap_kb_sdk *sdk = ap_kb_sdk(s->kb, owner + 4);
+			if (!sdk || !sdk->category || strcmp(sdk->category, "advertising") != 0 ||
+			    n == cap)
+				continue;
+			ads[n++] = (struct ad){sdk, owner, 0};
+		}
+		ads[k].sites++;
 	}
+	for (size_t k = 0; k < n; k++) {
+		ap_buf_addf(&f->msg, "the advertising SDK %s reads the motion sensors (%zu call "
+			    "site%s): the shake-to-open ad format", ads[k].sdk->name, ads[k].sites,
+			    ads[k].sites == 1 ? "" : "s");
+		struct ap_finding *x = add(f, "R17", false, c->id, ads[k].owner);
+		attach(f, x, sc, ads[k].owner, true);
+	}
+	free(ads);
 }
 
 static void r20(struct fl *f)

@@ -247,7 +247,12 @@ static void report_jnienv(struct sweep *s, uint64_t off, uint64_t at)
 	elf_add_call(s->e, AP_NCALL_JNIENV, name, spec, at, vals, known, n);
 }
 
-/* The section-declared data range holding va, or NULL. */
+bool dis_branch_may_report(const struct elf *e, uint64_t target)
+{
+	return elf_plt_reported(e, target) || dis_data_rng_at(e, target);
+}
+
+/* The declared data range holding va, or NULL. */
 struct elf_data_rng *dis_data_rng_at(const struct elf *e, uint64_t va)
 {
 	size_t lo = 0, hi = e->n_data;
@@ -723,15 +728,18 @@ static bool covered_before(const struct elf *e, size_t i)
 
 /* The section headers let pass 2 skip the data in executable segments (on a typical library
  * half of the segment: hash tables, symbols, relocations, .rodata, .eh_frame). Android ignores
- * section headers, so a tampered library could label code as data: when a function symbol or an
- * ARM code mapping symbol lies in such a range the ranges are dropped (and the whole segment
- * decoded), and a direct call into one later gets the range decoded after all (sweep_called). */
+ * section headers, so a tampered library could label code as data: when a function symbol, an
+ * ARM code mapping symbol or an unwind-table function start lies in such a range the ranges are
+ * dropped (and the whole segment decoded), and a direct call into one later gets the range
+ * decoded after all (sweep_called). The same holds for the ranges taken from the dynamic
+ * segment when there are no section headers (loader_data_rngs, elf.c), whose sizes a hostile
+ * file can inflate without breaking its loading. */
 static void trust_data_rngs(struct elf *e)
 {
 	size_t j = 0;
 	for (size_t i = 0; i < e->n_marks && e->n_data; i++) {
 		const struct elf_mark *m = &e->marks[i];
-		if (!m->name && m->thumb != 0 && m->thumb != 1)
+		if (m->thumb == 2)
 			continue; /* $d */
 		while (j < e->n_data && e->data[j].end <= m->addr)
 			j++;
@@ -741,9 +749,11 @@ static void trust_data_rngs(struct elf *e)
 			uint64_t off;
 			elf_anom(e, elf_va_to_off(e, m->addr, 1, &off) ? off : AP_OFFSET_NONE,
 				 AP_ERR_TAMPER,
-				 "code symbol %s at 0x%llx lies in %s, which the section headers declare "
-				 "data; decoding every executable byte", m->name ? m->name : "($a/$t)",
-				 (unsigned long long)m->addr, e->data[j].section);
+				 "code symbol %s at 0x%llx lies in %s, which %s declare data; decoding "
+				 "every executable byte",
+				 m->name ? m->name : m->thumb == 0 || m->thumb == 1 ? "($a/$t)"
+								     : "(unwind-table function)",
+				 (unsigned long long)m->addr, e->data[j].section, e->data[j].declared_by);
 			e->n_data = 0;
 		}
 	}
@@ -785,9 +795,9 @@ static void sweep_called(struct sweep *s)
 			uint64_t off;
 			elf_anom(e, elf_va_to_off(e, d->target, 1, &off) ? off : AP_OFFSET_NONE,
 				 AP_ERR_TAMPER,
-				 "0x%llx calls 0x%llx in %s, which the section headers declare data; "
-				 "decoded it as code", (unsigned long long)d->called_at,
-				 (unsigned long long)d->target, d->section);
+				 "0x%llx calls 0x%llx in %s, which %s declare data; decoded it as code",
+				 (unsigned long long)d->called_at, (unsigned long long)d->target,
+				 d->section, d->declared_by);
 			d->swept = true;
 			again = true;
 			for (size_t k = 0; k < e->n_segs; k++) {

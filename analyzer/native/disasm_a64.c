@@ -118,7 +118,7 @@ bool dis_a64_may_report(struct sweep *s, uint64_t start, uint64_t end)
 		if ((w & 0x7c000000u) == 0x14000000u) { /* B, BL: imm26 */
 			int64_t imm = (int64_t)((uint64_t)(w & 0x03ffffffu) << 38) >> 36;
 			uint64_t target = start + 4 * (uint64_t)i + (uint64_t)imm;
-			if (elf_plt_reported(e, target) || dis_data_rng_at(e, target))
+			if (dis_branch_may_report(e, target))
 				return true;
 		} else if ((w & 0xfe000000u) == 0xd6000000u) {
 			/* unconditional branch (register): BR, BLR and their pointer-auth forms;

@@ -252,12 +252,13 @@ void dis_step_arm(struct sweep *s, const cs_insn *in)
 
 /* ---- prefilter: can a span report anything? ---- */
 
-/* True when a direct branch to target could report: a reported import's PLT stub, or declared
- * data (dis_direct). */
-static bool reports_at(const struct elf *e, uint64_t target)
+/* The signed offset of a 32-bit Thumb BL/BLX/B.W (encoding T1/T2/T4: S, J1, J2, imm10, imm11). */
+static uint64_t thumb_bl_offset(unsigned h1, unsigned h2)
 {
-	target &= 0xffffffffu;
-	return elf_plt_reported(e, target) || dis_data_rng_at(e, target);
+	unsigned s = (h1 >> 10) & 1, j1 = (h2 >> 13) & 1, j2 = (h2 >> 11) & 1;
+	unsigned i1 = !(j1 ^ s), i2 = !(j2 ^ s);
+	uint32_t imm = s << 24 | i1 << 23 | i2 << 22 | (h1 & 0x3ffu) << 12 | (h2 & 0x7ffu) << 1;
+	return (uint64_t)(int64_t)((int32_t)(imm << 7) >> 7);
 }
 
 /* Thumb: could the halfwords at p (n of them, from address at) hold a BL/BLX/B.W/B to a
@@ -271,30 +272,19 @@ static bool thumb_may_report(const struct elf *e, const uint8_t *p, size_t n, ui
 			return true; /* bx rm / blx rm, other than bx lr */
 		if ((h1 & 0xf800u) == 0xe000u) { /* b (16-bit, unconditional): a tail call */
 			int32_t off = (int32_t)((h1 & 0x7ffu) << 21) >> 20;
-			if (reports_at(e, at + 4 + (uint64_t)(int64_t)off))
+			if (dis_branch_may_report(e, (at + 4 + (uint64_t)(int64_t)off) & 0xffffffffu))
 				return true;
 		}
 		if (i + 1 >= n)
 			break;
 		unsigned h2 = (unsigned)p[2 * i + 2] | (unsigned)p[2 * i + 3] << 8;
-		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0x9000u) == 0x9000u) { /* bl, b.w */
-			unsigned s = (h1 >> 10) & 1, j1 = (h2 >> 13) & 1, j2 = (h2 >> 11) & 1;
-			unsigned i1 = !(j1 ^ s), i2 = !(j2 ^ s);
-			uint32_t imm = s << 24 | i1 << 23 | i2 << 22 | (h1 & 0x3ffu) << 12 |
-				       (h2 & 0x7ffu) << 1;
-			int32_t off = (int32_t)(imm << 7) >> 7;
-			if (reports_at(e, at + 4 + (uint64_t)(int64_t)off))
-				return true;
-		}
-		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0xd000u) == 0xc000u) { /* blx (to ARM) */
-			unsigned s = (h1 >> 10) & 1, j1 = (h2 >> 13) & 1, j2 = (h2 >> 11) & 1;
-			unsigned i1 = !(j1 ^ s), i2 = !(j2 ^ s);
-			uint32_t imm = s << 24 | i1 << 23 | i2 << 22 | (h1 & 0x3ffu) << 12 |
-				       (h2 & 0x7feu) << 1;
-			int32_t off = (int32_t)(imm << 7) >> 7;
-			if (reports_at(e, ((at + 4) & ~(uint64_t)3) + (uint64_t)(int64_t)off))
-				return true;
-		}
+		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0x9000u) == 0x9000u && /* bl, b.w */
+		    dis_branch_may_report(e, (at + 4 + thumb_bl_offset(h1, h2)) & 0xffffffffu))
+			return true;
+		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0xd000u) == 0xc000u && /* blx (to ARM) */
+		    dis_branch_may_report(e, (((at + 4) & ~(uint64_t)3) +
+					      (thumb_bl_offset(h1, h2) & ~(uint64_t)3)) & 0xffffffffu))
+			return true;
 		if ((h1 & 0xff70u) == 0xf850u) /* ldr.w: immediate, register, literal */
 			if ((h2 >> 12) == 0xfu)
 				return true; /* ldr.w pc, [...] */
@@ -312,7 +302,7 @@ static bool arm_words_may_report(const struct elf *e, const uint8_t *p, size_t n
 			int32_t off = (int32_t)(w << 8) >> 6;
 			if ((w >> 28) == 0xfu)
 				off += (int32_t)((w >> 23) & 2); /* blx: H */
-			if (reports_at(e, at + 8 + (uint64_t)(int64_t)off))
+			if (dis_branch_may_report(e, (at + 8 + (uint64_t)(int64_t)off) & 0xffffffffu))
 				return true;
 		} else if ((w & 0x0fffffd0u) == 0x012fff10u && (w & 0xfu) != 14) {
 			return true; /* bx rm / blx rm, other than bx lr */

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #define PF_X 1
-#define PT_LOAD 1
 #define NREG 32
 
 enum vkind {
@@ -114,6 +113,9 @@ void dis_indirect(struct sweep *s, struct val v, uint64_t at, bool is_call);
 void dis_after_call(struct sweep *s);
 bool dis_import_reported(const struct elf *e, uint32_t symidx);
 struct elf_data_rng *dis_data_rng_at(const struct elf *e, uint64_t va);
+/* For the prefilters: a direct branch to target could report (a reported import's PLT stub,
+ * or declared data, which dis_direct may have decoded). */
+bool dis_branch_may_report(const struct elf *e, uint64_t target);
 struct val dis_load_from(struct sweep *s, const struct val *base, bool base_is_sp, int64_t disp,
 			  bool has_index);
 

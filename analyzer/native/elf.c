@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PT_LOAD 1
-#define PT_DYNAMIC 2
-#define PT_NOTE 4
-#define PT_GNU_EH_FRAME 0x6474e550u
-#define PT_ARM_EXIDX 0x70000001u
 #define PF_X 1
 #define SHT_SYMTAB 2
 #define SHT_NOBITS 8
@@ -306,6 +301,7 @@ static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uin
 			e->data[e->n_data].start = ad;
 			e->data[e->n_data].end = ad + sz;
 			e->data[e->n_data].section = name;
+			e->data[e->n_data].declared_by = "the section headers";
 			e->n_data++;
 		}
 		if (strcmp(name, ".text") == 0) {
@@ -347,6 +343,7 @@ static void add_loader_rng(struct elf_data_rng *d, size_t *n, size_t max, uint64
 		d[*n].start = start;
 		d[*n].end = start + size;
 		d[*n].section = what;
+		d[*n].declared_by = "the program headers and dynamic segment";
 		(*n)++;
 	}
 }

@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-#define PT_DYNAMIC 2
 
 enum {
 	DT_NULL = 0, DT_NEEDED = 1, DT_PLTRELSZ = 2, DT_PLTGOT = 3, DT_HASH = 4, DT_STRTAB = 5,

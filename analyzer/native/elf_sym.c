@@ -181,9 +181,6 @@ static void read_symtab_marks(struct elf *e, size_t cap)
  * with no name whose mode (ARM) is unknown (thumb = 3): it splits the code that no symbol
  * names into functions. */
 
-#define PT_GNU_EH_FRAME 0x6474e550u
-#define PT_ARM_EXIDX 0x70000001u
-
 static const struct elf_seg *seg_of_type(const struct elf *e, uint32_t type)
 {
 	for (size_t i = 0; i < e->n_segs; i++)
@@ -231,8 +228,11 @@ static void read_unwind_marks(struct elf *e, size_t cap)
 			break;
 		uint64_t fn;
 		if (e->machine == EM_ARM) {
+			uint32_t w1;
 			if (w & 0x80000000u)
 				continue; /* not a prel31 */
+			if (i + 1 == n && elf_read_u32(e, ent + 4, &w1) && w1 == 1)
+				continue; /* the linker's closing EXIDX_CANTUNWIND: the end of .text */
 			int32_t off = (int32_t)(w << 1) >> 1;
 			fn = (ent + (uint64_t)(int64_t)off) & 0xfffffffeu;
 		} else {

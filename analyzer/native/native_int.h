@@ -17,6 +17,13 @@
 #define EM_AARCH64 183
 #define EM_RISCV 243
 
+/* program header types */
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PT_NOTE 4
+#define PT_GNU_EH_FRAME 0x6474e550u
+#define PT_ARM_EXIDX 0x70000001u
+
 #define AP_ELF_MAX_PHDRS 256u
 #define AP_ELF_MAX_SHDRS 4096u
 
@@ -44,6 +51,7 @@ struct elf_code {
 struct elf_data_rng {
 	uint64_t start, end;
 	const char *section; /* its name, for the anomaly when code turns up there */
+	const char *declared_by; /* "the section headers" or "the dynamic segment" */
 	uint64_t called_at;  /* a direct call into the range seen from here (0: none) */
 	uint64_t target;     /* ... to this address */
 	bool swept;

@@ -649,10 +649,10 @@ static unsigned sym_patch(uint8_t *b, size_t len, const char *name, int type, ui
 }
 
 /* The arm64 fixture with Java_..._serial (which calls __system_property_get) declared data by a
- * forged section header (.comment made SHF_ALLOC over its bytes) and its symbol made NOTYPE,
- * so that no code symbol vouches for it; with call, the first instruction of
- * Java_..._deviceId becomes a BL to it. */
-static uint8_t *serial_hidden_as_data(bool call, size_t *len)
+ * forged section header (.comment made SHF_ALLOC over its bytes) and its symbol made NOTYPE;
+ * unless unwind, its PT_GNU_EH_FRAME is made PT_NULL too, so that nothing vouches for the
+ * code there; with call, the first instruction of Java_..._deviceId becomes a BL to it. */
+static uint8_t *serial_hidden_as_data(bool call, bool unwind, size_t *len)
 {
 	uint8_t *b = ap_t_slurp(FIXDIR "/arm64-v8a/libprobe.so", len);
 	cr_assert(b && *len > 64);
@@ -669,6 +669,23 @@ static uint8_t *serial_hidden_as_data(bool call, size_t *len)
 	memcpy(sh + 0x10, &serial, 8); /* sh_addr */
 	memcpy(sh + 0x18, &serial, 8); /* sh_offset: the first segment maps file = vaddr */
 	memcpy(sh + 0x20, &n, 8);
+	uint64_t phoff;
+	uint16_t phentsize, phnum;
+	memcpy(&phoff, b + 0x20, 8);
+	memcpy(&phentsize, b + 0x36, 2);
+	memcpy(&phnum, b + 0x38, 2);
+	bool had_unwind = false;
+	for (unsigned i = 0; i < phnum && phoff + (uint64_t)(i + 1) * phentsize <= *len; i++) {
+		uint8_t *ph = b + phoff + (uint64_t)i * phentsize;
+		uint32_t pt;
+		memcpy(&pt, ph, 4);
+		if (pt == 0x6474e550u) { /* PT_GNU_EH_FRAME */
+			had_unwind = true;
+			if (!unwind)
+				memset(ph, 0, 4); /* PT_NULL */
+		}
+	}
+	cr_assert(had_unwind, "the fixture has no PT_GNU_EH_FRAME");
 	if (call) {
 		uint32_t bl = 0x94000000u | (uint32_t)(((int64_t)serial - (int64_t)device) / 4 &
 						       0x03ffffff);
@@ -686,24 +703,35 @@ static bool anom_says(const struct ap_anomalies *an, const char *what)
 	return false;
 }
 
-Test(native_sections, called_declared_data_is_decoded)
+/* Declared data is skipped unless something vouches for code there: a direct call into it, or
+ * a function start in the unwind tables; either way the call inside is reported and an
+ * anomaly says why the range was decoded. */
+Test(native_sections, declared_data_with_code_evidence_is_decoded)
 {
-	for (int call = 0; call <= 1; call++) {
+	static const struct {
+		bool call, unwind;
+		const char *said; /* NULL: no anomaly, and the call stays unseen */
+	} cases[] = {
+		{false, false, NULL},
+		{true, false, "which the section headers declare data; decoded it as code"},
+		{false, true, "code symbol (unwind-table function) at"},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		size_t len;
-		uint8_t *b = serial_hidden_as_data(call, &len);
+		uint8_t *b = serial_hidden_as_data(cases[k].call, cases[k].unwind, &len);
 		struct ap_anomalies an;
 		ap_anom_init(&an);
 		struct ap_native_lib *lib = NULL;
 		cr_assert_eq(ap_native_open(b, len, "hidden.so", &an, &lib), AP_OK);
 		const struct ap_native_call *c = find_call(lib, "__system_property_get");
-		if (!call) {
-			/* nothing calls it: declared data is skipped, and nothing is said */
-			cr_expect_null(c, "a call in declared data nothing calls was reported");
-			cr_expect_not(anom_says(&an, "declare data"));
+		if (!cases[k].said) {
+			cr_expect_null(c, "case %zu: a call in declared data nothing vouches for was "
+				       "reported", k);
+			cr_expect_not(anom_says(&an, "declare data"), "case %zu", k);
 		} else {
-			cr_expect(anom_says(&an, "which the section headers declare data; decoded "
-						 "it as code"), "no anomaly about the call into data");
-			cr_expect_str_eq(arg_str(c, 0), "ro.serialno");
+			cr_expect(anom_says(&an, cases[k].said), "case %zu: no anomaly \"%s\"", k,
+				  cases[k].said);
+			cr_expect_str_eq(arg_str(c, 0), "ro.serialno", "case %zu", k);
 		}
 		ap_native_close(lib);
 		ap_anom_free(&an);
