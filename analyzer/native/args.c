@@ -7,6 +7,7 @@
 #include "ap_err.h"
 #include "ap_limits.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,14 +148,8 @@ static void read_native_methods(struct elf *e, uint64_t call, uint64_t table, ui
 static const struct elf_mark *enclosing(const struct elf *e, uint64_t va)
 {
 	const struct elf_mark *best = NULL;
-	size_t lo = 0, hi = e->n_marks;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (e->marks[mid].addr <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = elf_first_key(e->marks, e->n_marks, sizeof *e->marks,
+				  offsetof(struct elf_mark, addr), va, true);
 	for (size_t i = lo; i-- > 0;) {
 		if (e->marks[i].name) {
 			best = &e->marks[i];

@@ -9,6 +9,7 @@
 #include "ap_err.h"
 #include "ap_limits.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,15 +42,9 @@ static const struct plt_ent *plt_find(const struct elf *e, uint64_t addr)
 {
 	if (!e->n_plt || addr < e->plt[0].addr || addr > e->plt[e->n_plt - 1].addr)
 		return NULL;
-	size_t lo = 0, hi = e->n_plt;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (e->plt[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < e->n_plt && e->plt[lo].addr == addr ? &e->plt[lo] : NULL;
+	size_t i = elf_first_key(e->plt, e->n_plt, sizeof *e->plt, offsetof(struct plt_ent, addr),
+				 addr, false);
+	return i < e->n_plt && e->plt[i].addr == addr ? &e->plt[i] : NULL;
 }
 
 uint32_t elf_plt_lookup(const struct elf *e, uint64_t addr)
@@ -255,15 +250,9 @@ bool dis_branch_may_report(const struct elf *e, uint64_t target)
 /* The declared data range holding va, or NULL. */
 struct elf_data_rng *dis_data_rng_at(const struct elf *e, uint64_t va)
 {
-	size_t lo = 0, hi = e->n_data;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (e->data[mid].end <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < e->n_data && e->data[lo].start <= va ? &e->data[lo] : NULL;
+	size_t i = elf_first_key(e->data, e->n_data, sizeof *e->data,
+				 offsetof(struct elf_data_rng, end), va, true);
+	return i < e->n_data && e->data[i].start <= va ? &e->data[i] : NULL;
 }
 
 /* A direct call/tail-jump to target. */

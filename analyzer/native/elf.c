@@ -336,6 +336,22 @@ static void read_sections(struct elf *e, uint64_t shoff, uint32_t shentsize, uin
 	e->symstr_sz = symstr_sz;
 }
 
+size_t elf_first_key(const void *base, size_t n, size_t size, size_t key_off, uint64_t v,
+		     bool above)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k;
+		memcpy(&k, (const uint8_t *)base + mid * size + key_off, sizeof k);
+		if (k < v || (above && k == v))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void add_loader_rng(struct elf_data_rng *d, size_t *n, size_t max, uint64_t start,
 			   uint64_t size, const char *what)
 {

@@ -134,6 +134,10 @@ bool elf_va_to_off(const struct elf *e, uint64_t va, uint64_t n, uint64_t *off);
 /* Reads a little-endian word of the ELF's class at va (4 or 8 bytes); false when unmapped. */
 bool elf_read_ptr(const struct elf *e, uint64_t va, uint64_t *val);
 bool elf_read_u32(const struct elf *e, uint64_t va, uint32_t *val);
+/* In an array of n elements of size bytes sorted by the uint64_t at key_off: the index of the
+ * first whose key is >= v (above: > v), n when none. */
+size_t elf_first_key(const void *base, size_t n, size_t size, size_t key_off, uint64_t v,
+		     bool above);
 /* A printable NUL-terminated string at va (arena copy), or NULL. */
 const char *elf_string_at(struct elf *e, uint64_t va);
 bool elf_va_is_exec(const struct elf *e, uint64_t va);
