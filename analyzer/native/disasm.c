@@ -505,6 +505,15 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 			dis_reset(&s->st);
 			continue;
 		}
+		unsigned tlen;
+		if (thumb && s->use_cache && s->it_left == 0 && dis_thumb_fast(s, code, size, addr, &tlen)) {
+			/* decoded by hand (disasm_thumb.c), the tracker already stepped */
+			code += tlen;
+			size -= tlen;
+			addr += tlen;
+			e->n_insns++;
+			continue;
+		}
 		const struct dis_cached *hit = NULL;
 		uint64_t key = 0;
 		unsigned ksize = s->use_cache ? cache_key(s, code, size, &key) : 0;
@@ -548,8 +557,11 @@ static void sweep_range(struct sweep *s, uint64_t start, uint64_t end, bool thum
 			if (e->machine == EM_ARM) {
 				if (s->it_left)
 					s->it_left--;
-				if (ok && s->insn->id == ARM_INS_IT)
-					s->it_left = 4;
+				if (ok && s->insn->id == ARM_INS_IT) {
+					/* the block's length: 4 less the trailing zeros of the mask */
+					unsigned mask = s->insn->bytes[0] & 15u;
+					s->it_left = mask ? 4u - (unsigned)__builtin_ctz(mask) : 4u;
+				}
 			}
 		}
 		if (fast) {

@@ -33,7 +33,7 @@ bool dis_lit_at(const struct dis_lits *l, uint64_t addr)
 	return l->cap && addr < UINT32_MAX && l->slots[lit_slot(l, (uint32_t)addr + 1)] != 0;
 }
 
-static void lit_add(struct sweep *s, uint64_t addr)
+void dis_note_literal(struct sweep *s, uint64_t addr)
 {
 	struct dis_lits *l = &s->lits;
 	if (addr >= UINT32_MAX || dis_lit_at(l, addr))
@@ -82,12 +82,12 @@ static void note_literals(struct sweep *s, const cs_insn *in)
 		if (o->subtracted && disp > 0)
 			disp = -disp;
 		uint64_t lit = ((arm_pc(s, in->address) & ~(uint64_t)3) + (uint64_t)disp) & 0xffffffffu;
-		lit_add(s, lit);
+		dis_note_literal(s, lit);
 		bool wide = in->id == ARM_INS_LDRD ||
 			    (in->id == ARM_INS_VLDR && a->operands[0].type == ARM_OP_REG &&
 			     a->operands[0].reg >= ARM_REG_D0 && a->operands[0].reg <= ARM_REG_D31);
 		if (wide)
-			lit_add(s, lit + 4);
+			dis_note_literal(s, lit + 4);
 	}
 }
 

@@ -80,38 +80,30 @@ bool dis_cached_usable(const struct dis_cached *e)
 	return !e->uncacheable;
 }
 
+/* The tables are allocated at their maximum on first use: malloc hands out that much as untouched
+ * pages, which cost nothing until written, where growing by doubling copied (and faulted in)
+ * every page again at each step. */
+#define CACHE_SLOTS (2u * AP_MAX_NATIVE_DECODE_CACHE)
+_Static_assert((CACHE_SLOTS & (CACHE_SLOTS - 1)) == 0, "slot count must be a power of two");
+
 static bool grow(struct dis_cache *c, size_t detail)
 {
-	if (c->n_pool + detail > c->cap_pool) {
-		size_t nc = c->cap_pool ? c->cap_pool * 2 : 65536;
-		while (nc < c->n_pool + detail)
-			nc *= 2;
-		uint8_t *p = realloc(c->pool, nc);
-		if (!p)
-			return false;
-		c->pool = p;
-		c->cap_pool = nc;
-	}
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 1024;
-		struct dis_cached *e = realloc(c->entries, nc * sizeof(*e));
-		if (!e)
-			return false;
-		c->entries = e;
-		c->cap = nc;
-	}
-	if ((c->n + 1) * 2 > c->cap_slots) {
-		size_t ns = c->cap_slots ? c->cap_slots * 2 : 2048;
-		uint32_t *sl = calloc(ns, sizeof(*sl));
-		if (!sl)
-			return false;
+	if (c->entries)
+		return c->n < c->cap && c->n_pool + detail <= c->cap_pool;
+	c->entries = malloc(AP_MAX_NATIVE_DECODE_CACHE * sizeof(*c->entries));
+	c->slots = calloc(CACHE_SLOTS, sizeof(*c->slots));
+	c->pool = malloc(AP_MAX_NATIVE_DECODE_BYTES);
+	if (!c->entries || !c->slots || !c->pool) {
+		free(c->entries);
 		free(c->slots);
-		c->slots = sl;
-		c->cap_slots = ns;
-		for (size_t i = 0; i < c->n; i++)
-			c->slots[slot_of(c, c->entries[i].key)] = (uint32_t)(i + 1);
+		free(c->pool);
+		memset(c, 0, sizeof(*c));
+		return false;
 	}
-	return true;
+	c->cap = AP_MAX_NATIVE_DECODE_CACHE;
+	c->cap_slots = CACHE_SLOTS;
+	c->cap_pool = AP_MAX_NATIVE_DECODE_BYTES;
+	return detail <= c->cap_pool;
 }
 
 /* The operand part capstone filled: the header and op_count operands. */

@@ -473,7 +473,7 @@ bool dis_a64_fast(struct sweep *s, uint32_t w, uint64_t at)
 
 /* ---- self-check against capstone ---- */
 
-static void seed_state(struct state *st, uint64_t seed)
+void dis_seed_state(struct state *st, uint64_t seed)
 {
 	memset(st, 0, sizeof(*st));
 	for (unsigned i = 0; i < NREG; i++) {
@@ -486,7 +486,7 @@ static void seed_state(struct state *st, uint64_t seed)
 	}
 }
 
-static bool same_state(const struct state *a, const struct state *b, unsigned *slot)
+bool dis_same_state(const struct state *a, const struct state *b, unsigned *slot)
 {
 	for (unsigned i = 0; i < NREG; i++) {
 		const struct val *x = &a->r[i], *y = &b->r[i];
@@ -498,10 +498,30 @@ static bool same_state(const struct state *a, const struct state *b, unsigned *s
 	return true;
 }
 
+bool dis_selfcheck_open(struct sweep *b, cs_arch arch, cs_mode mode, char *why, size_t whylen)
+{
+	const struct dis_capstone *cs = dis_capstone();
+	if (!cs || cs->open(arch, mode, &b->h) != CS_ERR_OK) {
+		if (why && whylen)
+			snprintf(why, whylen, "capstone cannot be opened");
+		return false;
+	}
+	cs->option(b->h, CS_OPT_DETAIL, CS_OPT_ON);
+	b->cs = cs;
+	b->insn = cs->malloc_insn(b->h);
+	return true;
+}
+
+void dis_selfcheck_close(struct sweep *b)
+{
+	if (b->insn)
+		b->cs->free_insn(b->insn, 1);
+	b->cs->close(&b->h);
+}
+
 size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *handled,
 			 char *why, size_t whylen)
 {
-	const struct dis_capstone *cs = dis_capstone();
 	struct elf e = {0};
 	e.machine = EM_AARCH64;
 	struct sweep a = {0}, b = {0};
@@ -510,18 +530,12 @@ size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *h
 	*handled = 0;
 	if (why && whylen)
 		why[0] = 0;
-	if (!cs || cs->open(CS_ARCH_ARM64, CS_MODE_ARM, &b.h) != CS_ERR_OK) {
-		if (why && whylen)
-			snprintf(why, whylen, "capstone cannot be opened");
+	if (!dis_selfcheck_open(&b, CS_ARCH_ARM64, CS_MODE_ARM, why, whylen))
 		return n ? n : 1;
-	}
-	cs->option(b.h, CS_OPT_DETAIL, CS_OPT_ON);
-	b.cs = cs;
-	b.insn = cs->malloc_insn(b.h);
 	size_t bad = 0;
 	for (size_t i = 0; i < n && b.insn; i++) {
 		uint64_t pc = at + 4 * i;
-		seed_state(&a.st, words[i] ^ (uint64_t)i << 32);
+		dis_seed_state(&a.st, words[i] ^ (uint64_t)i << 32);
 		b.st = a.st;
 		bool unalloc = dis_a64_unallocated(words[i]);
 		if (unalloc)
@@ -534,7 +548,7 @@ size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *h
 		const uint8_t *code = bytes;
 		size_t size = 4;
 		uint64_t addr = pc;
-		bool decoded = cs->disasm_iter(b.h, &code, &size, &addr, b.insn);
+		bool decoded = b.cs->disasm_iter(b.h, &code, &size, &addr, b.insn);
 		if (decoded)
 			dis_step_a64(&b, b.insn);
 		else
@@ -547,7 +561,7 @@ size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *h
 					 decoded ? "decoded" : "undecodable",
 					 unalloc ? "unallocated" : "decoded");
 			bad++;
-		} else if (!same_state(&a.st, &b.st, &slot)) {
+		} else if (!dis_same_state(&a.st, &b.st, &slot)) {
 			if (!bad && why && whylen)
 				snprintf(why, whylen,
 					 "word 0x%08x at 0x%llx (%s %s): register slot %u differs "
@@ -562,8 +576,6 @@ size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *h
 			bad++;
 		}
 	}
-	if (b.insn)
-		cs->free_insn(b.insn, 1);
-	cs->close(&b.h);
+	dis_selfcheck_close(&b);
 	return bad;
 }

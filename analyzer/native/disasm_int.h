@@ -92,9 +92,14 @@ struct sweep {
 	int pass; /* 1: PLT stubs, 2: call sites */
 	bool thumb;
 	bool guessed_mode; /* ARM: no mark says this span's mode (guess_thumb chose it) */
+	bool cond; /* Thumb hand decoder: the instruction is conditional (in an IT block) */
 	bool limit; /* stop sweeping: the instruction cap, or no capstone when it was needed */
 	struct state st;
 };
+
+/* remembers the word at addr as a literal-pool word (s->lits); an anomaly once the table is
+ * full (disasm_arm.c) */
+void dis_note_literal(struct sweep *s, uint64_t addr);
 
 /* values and the register file */
 struct val dis_mkv(uint8_t k, uint64_t v, uint64_t origin);
@@ -146,5 +151,19 @@ void dis_step_arm(struct sweep *s, const cs_insn *in);
  * conservative: every halfword (Thumb) or word (ARM) is read as a possible instruction. */
 bool dis_arm_may_report(struct sweep *s, uint64_t start, uint64_t end, bool thumb);
 void dis_step_x86(struct sweep *s, const cs_insn *in);
+/* Thumb outside IT blocks, decoded by hand for the commonest encodings (disasm_thumb.c): true
+ * when it stepped the tracker as dis_step_arm would with capstone's decode, *len set to the
+ * instruction's size; false: use the cache or capstone. An IT instruction whose block it can
+ * decode whole is taken with its block (*len covers both; the block's instructions are added
+ * to e->n_insns, the caller counts the IT). */
+bool dis_thumb_fast(struct sweep *s, const uint8_t *code, size_t size, uint64_t at, unsigned *len);
+
+/* for the self-checks: a random-looking tracker state, and the first register slot in which
+ * two states differ (false then) */
+void dis_seed_state(struct state *st, uint64_t seed);
+/* b's capstone handle and instruction, detail on (false: why says so); closed again */
+bool dis_selfcheck_open(struct sweep *b, cs_arch arch, cs_mode mode, char *why, size_t whylen);
+void dis_selfcheck_close(struct sweep *b);
+bool dis_same_state(const struct state *a, const struct state *b, unsigned *slot);
 
 #endif

@@ -118,13 +118,18 @@ struct elf {
 	size_t n_insns;
 };
 
+/* disasm_cs.c, for the tests: whether this process has loaded capstone. */
+bool dis_capstone_loaded(void);
 /* disasm_fast.c, for the tests: runs each AArch64 word through the hand decoder and through
  * capstone + the tracker step from the same state; returns how many handled words disagree (why:
  * the first), *handled: how many the hand decoder took (decoded, or known undecodable). */
-/* disasm_cs.c, for the tests: whether this process has loaded capstone. */
-bool dis_capstone_loaded(void);
 size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *handled,
 			 char *why, size_t whylen);
+/* The same for the Thumb hand decoder (disasm_thumb.c): an instruction (or an IT block) starts
+ * every stride bytes of code (loaded at at), with up to avail bytes in view; literal loads read
+ * code itself. */
+size_t dis_thumb_selfcheck(const uint8_t *code, size_t len, size_t stride, size_t avail,
+			   uint64_t at, size_t *handled, char *why, size_t whylen);
 
 /* elf.c */
 void elf_anom(struct elf *e, uint64_t off, int code, const char *fmt, ...)

@@ -541,14 +541,16 @@ static void selfcheck_file_words(const uint8_t *b, size_t len, const char *what,
 	*total += handled;
 }
 
-struct a64_walk {
+/* each corpus library of an ABI, extracted and handed to check */
+struct lib_walk {
 	char dir[32];
 	size_t libs, total;
+	void (*check)(const uint8_t *b, size_t len, const char *what, size_t *total);
 };
 
-static void a64_one(const char *apk, const char *entry, void *ctx)
+static void walk_one(const char *apk, const char *entry, void *ctx)
 {
-	struct a64_walk *w = ctx;
+	struct lib_walk *w = ctx;
 	int st;
 	char *zargv[] = {"unzip", "-o", "-qq", (char *)apk, (char *)entry, "-d", w->dir, NULL};
 	free(ap_t_run(zargv, 1 << 16, &st));
@@ -557,30 +559,155 @@ static void a64_one(const char *apk, const char *entry, void *ctx)
 	size_t len;
 	uint8_t *so = ap_t_slurp(path, &len);
 	if (so && len >= 4 && memcmp(so, "\177ELF", 4) == 0) {
-		selfcheck_file_words(so, len, entry, &w->total);
+		w->check(so, len, entry, &w->total);
 		w->libs++;
 	}
 	free(so);
 	unlink(path);
 }
 
+static void walk_corpus_libs(const char *prefix, struct lib_walk *w)
+{
+	cr_assert(mkdtemp(w->dir));
+	each_corpus_so(prefix, walk_one, w);
+	int st;
+	char *rargv[] = {"rm", "-rf", w->dir, NULL};
+	free(ap_t_run(rargv, 1 << 10, &st));
+}
+
+/* the fixture library of an ABI, through w's check */
+static void check_fixture(struct lib_walk *w, const char *abi)
+{
+	char path[512];
+	snprintf(path, sizeof path, FIXDIR "/%s/libprobe.so", abi);
+	size_t len;
+	uint8_t *b = ap_t_slurp(path, &len);
+	cr_assert(b, "%s", path);
+	w->check(b, len, path, &w->total);
+	free(b);
+}
+
 Test(native_a64_fast, agrees_with_capstone_on_real_libraries)
 {
-	struct a64_walk w = {"/tmp/apkpriv-a64-XXXXXX", 0, 0};
-	size_t len;
-	uint8_t *b = ap_t_slurp(FIXDIR "/arm64-v8a/libprobe.so", &len);
-	cr_assert(b);
-	selfcheck_file_words(b, len, "fixture arm64 libprobe.so", &w.total);
-	free(b);
+	struct lib_walk w = {"/tmp/apkpriv-a64-XXXXXX", 0, 0, selfcheck_file_words};
+	check_fixture(&w, "arm64-v8a");
 	AP_T_NEED_CORPUS();
 	AP_T_NEED_TOOL("unzip");
-	cr_assert(mkdtemp(w.dir));
-	each_corpus_so("lib/arm64-v8a/", a64_one, &w);
-	int st;
-	char *rargv[] = {"rm", "-rf", w.dir, NULL};
-	free(ap_t_run(rargv, 1 << 10, &st));
+	walk_corpus_libs("lib/arm64-v8a/", &w);
 	cr_expect_geq(w.libs, 3, "only %zu arm64 corpus libraries", w.libs);
 	cr_expect_gt(w.total, 1000, "hand decoder took only %zu words", w.total);
+}
+
+/* ---- the Thumb hand decoder (disasm_thumb.c) against capstone ---- */
+
+/* Little-endian halfword h at p. */
+static void put16(uint8_t *p, uint32_t h)
+{
+	p[0] = (uint8_t)h;
+	p[1] = (uint8_t)(h >> 8);
+}
+
+/* A 16-bit encoding biased to what IT blocks hold: moves, adds, loads and stores, pops. */
+static uint32_t it_body(uint64_t x)
+{
+	static const uint32_t cls[][2] = {
+		{0xf800, 0x2000}, {0xc000, 0x0000}, {0xf000, 0x6000}, {0xf800, 0x4800},
+		{0xfc00, 0x4400}, {0xfe00, 0xbc00}, {0xf800, 0xe000}, {0xff00, 0x4700},
+		{0xf000, 0x9000}, {0xfc00, 0x4000}, {0xf000, 0xc000}, {0, 0},
+	};
+	const uint32_t(*c)[2] = &cls[(x >> 20) % (sizeof cls / sizeof cls[0])];
+	return ((uint32_t)x & 0xffffu & ~(*c)[0]) | (*c)[1];
+}
+
+/* Every 16-bit encoding under several states (the following bytes random), 32-bit words
+ * biased to the encodings it takes (BL, BLX, B.W, B<c>.W, data processing with immediates,
+ * single loads and stores, PUSH.W/POP.W), and IT blocks. One instruction (or IT block) every
+ * 10 bytes: both alignments. */
+Test(native_thumb_fast, agrees_with_capstone_on_every_16_bit_encoding_and_random_words)
+{
+	const size_t n16 = 65536 * 4, n32 = 1000000, nit = 300000, n = n16 + n32 + nit;
+	uint8_t *b = malloc(n * 10);
+	cr_assert(b);
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *p = b + 10 * i;
+		for (unsigned k = 0; k < 5; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			put16(p + 2 * k, (uint32_t)(x >> 24));
+		}
+		uint32_t r1 = (uint32_t)x & 0xffffu, h1;
+		if (i < n16) {
+			put16(p, (uint32_t)(i % 65536));
+			continue;
+		}
+		if (i >= n16 + n32) { /* it{x{y{z}}} and its block */
+			put16(p, 0xbf00u | (r1 & 0xffu));
+			for (unsigned k = 1; k < 5; k++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				put16(p + 2 * k, it_body(x));
+			}
+			continue;
+		}
+		switch ((x >> 40) % 8) {
+		case 0: case 1: /* bl, blx, b.w, b<c>.w */
+			h1 = 0xf000u | (r1 & 0x7ffu);
+			p[3] |= 0x80;
+			break;
+		case 2: case 3: /* data processing, immediates */
+			h1 = 0xf000u | (r1 & 0x7ffu);
+			p[3] &= 0x7f;
+			break;
+		case 4: case 5: /* single loads and stores */
+			h1 = 0xf800u | (r1 & 0x1ffu);
+			break;
+		case 6: /* push.w, pop.w */
+			h1 = r1 & 1 ? 0xe92du : 0xe8bdu;
+			break;
+		default: /* any 32-bit first halfword */
+			h1 = 0xe800u | (r1 & 0x17ffu);
+			break;
+		}
+		put16(p, h1);
+	}
+	size_t handled;
+	char why[512];
+	size_t bad = dis_thumb_selfcheck(b, n * 10, 10, 10, 0x10000, &handled, why, sizeof why);
+	free(b);
+	cr_assert_eq(bad, 0, "%zu of %zu handled starts differ from capstone; first: %s", bad,
+		     handled, why);
+	/* the check is only worth something if the hand decoder takes a large share (the random
+	 * 32-bit words are mostly capstone's) */
+	cr_expect_gt(handled, n / 3, "hand decoder took only %zu of %zu", handled, n);
+}
+
+/* Every halfword position of a file's bytes, as Thumb. */
+static void thumb_check_file(const uint8_t *b, size_t len, const char *what, size_t *total)
+{
+	size_t handled;
+	char why[512];
+	size_t bad = dis_thumb_selfcheck(b, len, 2, 10, 0x10000, &handled, why, sizeof why);
+	cr_assert_eq(bad, 0, "%s: %zu halfwords differ from capstone; first: %s", what, bad, why);
+	*total += handled;
+}
+
+Test(native_thumb_fast, agrees_with_capstone_on_real_libraries)
+{
+	struct lib_walk w = {"/tmp/apkpriv-t32-XXXXXX", 0, 0, thumb_check_file};
+	check_fixture(&w, "armeabi-v7a");
+	size_t len;
+	uint8_t *b = ap_t_slurp("/usr/arm-linux-gnueabihf/lib/libm.so.6", &len);
+	if (b) /* Debian's armhf libm (gcc-arm-linux-gnueabihf): Thumb-2 throughout */
+		thumb_check_file(b, len, "armhf libm.so.6", &w.total);
+	free(b);
+	cr_expect_gt(w.total, 1000, "hand decoder took only %zu halfwords", w.total);
+	AP_T_NEED_CORPUS();
+	AP_T_NEED_TOOL("unzip");
+	walk_corpus_libs("lib/armeabi", &w);
+	cr_expect_geq(w.libs, 3, "only %zu ARM corpus libraries", w.libs);
 }
 
 /* Section headers that call .text data are a lie Android never notices: the code symbols in it
