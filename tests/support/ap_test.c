@@ -183,7 +183,7 @@ char *ap_t_smali(const char *src, int api, int *status)
 	if (fd < 0)
 		return NULL;
 	close(fd);
-	char *in = ap_t_path(AP_SOURCE_DIR, src);
+	char *in = src[0] == '/' ? strdup(src) : ap_t_path(AP_SOURCE_DIR, src);
 	char level[16];
 	snprintf(level, sizeof level, "%d", api);
 	char *argv[8] = {"smali", "a", "-o", out};

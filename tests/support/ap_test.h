@@ -58,10 +58,10 @@ int ap_t_tsv_col(const struct ap_t_tsv *t, const char *name);
 /* Joins dir and name into a static-free malloc'd path. */
 char *ap_t_path(const char *dir, const char *name);
 
-/* Assembles src (a .smali file or a folder of them, relative to the source tree) with Debian's
- * `smali a` (--api api when api > 0) into a new temporary DEX file and returns its path (unlink()
- * and free() it); *status is smali's exit status (0 = assembled). Check AP_T_NEED_TOOL("smali")
- * first. */
+/* Assembles src (a .smali file or a folder of them, relative to the source tree unless
+ * absolute) with Debian's `smali a` (--api api when api > 0) into a new temporary DEX file and
+ * returns its path (unlink() and free() it); *status is smali's exit status (0 = assembled).
+ * Check AP_T_NEED_TOOL("smali") first. */
 char *ap_t_smali(const char *src, int api, int *status);
 
 #endif

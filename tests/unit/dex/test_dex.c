@@ -364,3 +364,113 @@ ParameterizedTest(struct mal_case *tc, dex_malformed, variants)
 	free(m);
 	free(buf);
 }
+
+/* ---- the decode budget --------------------------------------------------------------------- */
+
+/* uleb128 at b[*off]: the value, *len its bytes */
+static uint32_t uleb_at(const uint8_t *b, size_t off, size_t *len)
+{
+	uint32_t v = 0;
+	size_t i = 0;
+	do
+		v |= (uint32_t)(b[off + i] & 0x7f) << (7 * i);
+	while (b[off + i++] & 0x80 && i < 5);
+	*len = i;
+	return v;
+}
+
+/* Writes v as a uleb128 of exactly n bytes (padded with continuation bytes, as dx never does
+ * but the format allows). */
+static void uleb_put(uint8_t *b, size_t off, uint32_t v, size_t n)
+{
+	for (size_t i = 0; i < n; i++, v >>= 7)
+		b[off + i] = (uint8_t)((v & 0x7f) | (i + 1 < n ? 0x80 : 0));
+}
+
+/* A hostile DEX: 300 methods all point at one code item of two instructions whose try has 2000
+ * catch types, so each method's handler list is ~6 KB to check against two code units of
+ * instructions. The handler bytes count against AP_MAX_DEX_DECODE_FACTOR (dex_code.c): the
+ * budget runs out and says so. Counting instructions alone, it never would, and the list would
+ * be read 300 times (a fuzzer found a file doing that 122k times over). The control: the same
+ * file before its methods are pointed at one code item stays within the budget. */
+Test(dex_budget, methods_sharing_a_handler_heavy_code_item_spend_the_budget)
+{
+	AP_T_NEED_TOOL("smali");
+	enum { TYPES = 2000, METHODS = 300 };
+	char dir[] = "/tmp/ap_t_heavy_XXXXXX";
+	cr_assert(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/Heavy.smali", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fprintf(f, ".class public LHeavy;\n.super Ljava/lang/Object;\n\n"
+		   ".method public static heavy()V\n    .registers 1\n    :a\n    nop\n    :b\n");
+	for (int i = 0; i < TYPES; i++)
+		fprintf(f, "    .catch LE%d; {:a .. :b} :c\n", i);
+	fprintf(f, "    :c\n    return-void\n.end method\n");
+	for (int i = 0; i < METHODS; i++)
+		fprintf(f, "\n.method public static m%d()V\n    .registers 1\n    return-void\n"
+			   ".end method\n", i);
+	cr_assert_eq(fclose(f), 0);
+	int st;
+	char *out = ap_t_smali(path, 28, &st);
+	unlink(path);
+	rmdir(dir);
+	cr_assert(out && st == 0, "smali a failed on the generated source");
+	size_t len;
+	uint8_t *buf = ap_t_slurp(out, &len);
+	unlink(out);
+	free(out);
+	cr_assert(buf);
+
+	/* the control, and where the class data and the heavy code item are */
+	struct ap_anomalies an;
+	ap_anom_init(&an);
+	struct ap_dex *dex = open_ok(buf, len, &an);
+	cr_expect_not(ap_anom_has(&an, "dex", AP_ERR_LIMIT), "the file as assembled is in budget");
+	ap_anom_free(&an);
+	uint32_t heavy_off = 0;
+	for (uint32_t i = 0; i < ap_dex_method_def_count(dex); i++)
+		if (ap_dex_method_def(dex, i)->tries)
+			heavy_off = ap_dex_method_def(dex, i)->code_off;
+	uint32_t cd = ap_dex_class_def(dex, 0)->class_data_off;
+	ap_dex_close(dex);
+	cr_assert(heavy_off && cd);
+
+	/* class_data: four sizes, no fields, then (method_idx_diff, access, code_off) per method;
+	 * every code_off rewritten in place to the heavy one, in its own width */
+	size_t o = cd, n, n_direct = 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t v = uleb_at(buf, o, &n);
+		if (i == 2)
+			n_direct = v;
+		o += n;
+	}
+	size_t rewritten = 0;
+	for (size_t i = 0; i < n_direct; i++) {
+		uleb_at(buf, o, &n);
+		o += n;
+		uleb_at(buf, o, &n);
+		o += n;
+		uint32_t code = uleb_at(buf, o, &n);
+		if (code && code != heavy_off && (heavy_off >> (7 * n)) == 0) {
+			uleb_put(buf, o, heavy_off, n);
+			rewritten++;
+		}
+		o += n;
+	}
+	cr_assert_geq(rewritten, METHODS - 10, "only %zu code_off fields rewritten", rewritten);
+	put32(buf, 8, adler(buf + 12, len - 12));
+
+	ap_anom_init(&an);
+	dex = NULL;
+	int rc = ap_dex_open(buf, len, "classes.dex", &an, &dex);
+	cr_assert(dex, "still a model");
+	cr_expect_eq(rc, AP_ERR_LIMIT, "a partial model says so (rc %d)", rc);
+	cr_expect(ap_anom_has(&an, "dex", AP_ERR_LIMIT),
+		  "methods sharing a handler-heavy code item did not exhaust the budget");
+	cr_expect_eq(ap_dex_class_count(dex), 1, "the class is still read");
+	ap_dex_close(dex);
+	ap_anom_free(&an);
+	free(buf);
+}
