@@ -10,6 +10,7 @@
 #include "disasm_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SP_SLOT 31
@@ -517,6 +518,11 @@ void dis_selfcheck_close(struct sweep *b)
 	if (b->insn)
 		b->cs->free_insn(b->insn, 1);
 	b->cs->close(&b->h);
+	/* the call sites pass 2 recorded on the check's stand-in ELF (JNIEnv-table calls) */
+	free(b->e->calls);
+	free(b->e->regs);
+	b->e->calls = NULL;
+	b->e->regs = NULL;
 }
 
 size_t dis_a64_selfcheck(const uint32_t *words, size_t n, uint64_t at, size_t *handled,

@@ -161,7 +161,8 @@ bool dis_thumb_fast(struct sweep *s, const uint8_t *code, size_t size, uint64_t 
 /* for the self-checks: a random-looking tracker state, and the first register slot in which
  * two states differ (false then) */
 void dis_seed_state(struct state *st, uint64_t seed);
-/* b's capstone handle and instruction, detail on (false: why says so); closed again */
+/* b's capstone handle and instruction, detail on (false: why says so); closed again, with what
+ * the check recorded on b's ELF */
 bool dis_selfcheck_open(struct sweep *b, cs_arch arch, cs_mode mode, char *why, size_t whylen);
 void dis_selfcheck_close(struct sweep *b);
 bool dis_same_state(const struct state *a, const struct state *b, unsigned *slot);
