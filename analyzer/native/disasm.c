@@ -212,10 +212,9 @@ bool dis_import_reported(const struct elf *e, uint32_t symidx)
 	       (sens_import_spec(sym->name) || ap_native_is_net_import(sym->name));
 }
 
+/* A call to an import dis_import_reported says yes to. */
 static void report_import(struct sweep *s, uint32_t symidx, uint64_t at)
 {
-	if (!dis_import_reported(s->e, symidx))
-		return;
 	const struct ap_native_sym *sym = elf_sym(s->e, symidx);
 	const struct sens_spec *spec = sens_import_spec(sym->name);
 	static const struct sens_spec plain = {NULL, ""};
@@ -260,9 +259,10 @@ void dis_direct(struct sweep *s, uint64_t target, uint64_t at)
 {
 	if (s->pass != 2)
 		return;
-	uint32_t sym = elf_plt_lookup(s->e, target);
-	if (sym) {
-		report_import(s, sym, at);
+	const struct plt_ent *p = plt_find(s->e, target);
+	if (p) {
+		if (p->reported) /* asked once per stub (elf_plt_add), not per call */
+			report_import(s, p->sym, at);
 		return;
 	}
 	/* a call into declared data gets that range decoded (sweep_called), unless the caller's
@@ -285,7 +285,8 @@ void dis_indirect(struct sweep *s, struct val v, uint64_t at, bool is_call)
 			return;
 		if (s->pass == 1 && !is_call)
 			elf_plt_add(s->e, v.origin ? v.origin : at, sym);
-		else if (s->pass == 2 && !elf_plt_lookup(s->e, v.origin ? v.origin : at))
+		else if (s->pass == 2 && !elf_plt_lookup(s->e, v.origin ? v.origin : at) &&
+			 dis_import_reported(s->e, sym))
 			report_import(s, sym, at);
 	} else if (v.k == V_TABLE && s->pass == 2 && !v.vm) {
 		report_jnienv(s, v.v, at);
