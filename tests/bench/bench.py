@@ -227,28 +227,42 @@ def run_apk(a, args, tools, peers):
     # One pass of every tool per run, so load drift hits all of them alike. After --runs runs,
     # fast APKs get more (--min-time): a 3 ms measurement moves by its own size with the
     # machine's scheduling noise, and a median of 3 or 5 of them is a coin toss at a 3x line.
-    # The extra runs are of apkpriv and the floor only; androguard keeps --peer-runs.
-    while True:
-        fast = i >= args.runs
-        if fast and (i >= args.max_runs or
-                     sum(m["wall"] for m in runs["apkpriv"]) >= args.min_time):
+    # The extra runs are of apkpriv and the floor, and of androguard while its runs add up to
+    # less than --peer-min-time (a tiny APK: ~0.2 s a run, as noisy as apkpriv's 4 ms).
+    def total(k):
+        return sum(m["wall"] for m in runs[k])
+
+    while i < args.max_runs:
+        extra = i >= args.runs
+        want = []
+        for k in tools:
+            if k in peers and a["path"] not in peers[k]:
+                continue
+            if not extra:
+                ok = k not in peers or i < args.peer_runs
+            elif k in ("apkpriv", "floor"):
+                ok = total("apkpriv") < args.min_time
+            else:
+                ok = k in peers and total(k) < args.peer_min_time
+            if ok:
+                want.append(k)
+        if not want:
             break
-        for k, fn in tools.items():
-            if fast and k not in ("apkpriv", "floor"):
-                continue
-            if k in peers and (a["path"] not in peers[k] or i >= args.peer_runs):
-                continue
-            runs[k].append(fn(a))
+        for k in want:
+            runs[k].append(tools[k](a))
         i += 1
     res = {}
     for k, ms in runs.items():
         if not ms:
             continue
-        ok = [m for m in ms if m["rc"] == 0 and not m["timeout"]]
+        # apkpriv's exit 4 is an analysis done in part (docs/cli.md): a measured run
+        good = (0, 4) if k == "apkpriv" else (0,)
+        ok = [m for m in ms if m["rc"] in good and not m["timeout"]]
         res[k] = {"wall": med([m["wall"] for m in ms]), "cpu": med([m["cpu"] for m in ms]),
                   "rss_kb": med([m["rss_kb"] for m in ms]), "runs": len(ms),
                   "failed": len(ms) - len(ok), "timeout": any(m["timeout"] for m in ms),
-                  "rc": next((m["rc"] for m in ms if m["rc"]), 0)}
+                  "rc": next((m["rc"] for m in ms if m["rc"] not in good), 0),
+                  "partial": any(m["rc"] == 4 for m in ms) if k == "apkpriv" else False}
         if "info" in ms[-1]:
             res[k]["info"] = ms[-1]["info"]
     return res
@@ -363,6 +377,8 @@ def table(apks, results, md=False):
         note = ""
         if ap and ap["failed"]:
             note = " apkpriv rc=%s" % ap["rc"]
+        elif ap and ap.get("partial"):
+            note = " apkpriv partial (exit 4)"
         if ag and ag["timeout"]:
             note += " ag:timeout"
         elif ag and ag["failed"]:
@@ -433,7 +449,10 @@ def summary(apks, results, bt, mach, args):
     fails = [a["name"] + " (rc=%s)" % aps[a["path"]]["rc"] for a in apks
              if aps[a["path"]] and aps[a["path"]]["failed"]]
     if fails:
-        L.append("apkpriv non-zero exit: " + ", ".join(fails))
+        L.append("apkpriv failed (not measured): " + ", ".join(fails))
+    parts = [a["name"] for a in apks if aps[a["path"]] and aps[a["path"]].get("partial")]
+    if parts:
+        L.append("apkpriv partial analyses (exit 4, measured): " + ", ".join(parts))
     if bt:
         L.append("batch (%s, %d APKs, %.1f MiB APK, %.1f MiB DEX): %.2f s wall, %.2f s CPU, "
                  "%.1f APKs/s, %.1f MiB/s APK, %.1f MiB/s DEX" % (
@@ -465,6 +484,9 @@ def main():
     ap.add_argument("--min-time", type=float, default=0.25,
                     help="after --runs, keep running apkpriv and the floor on an APK until "
                     "apkpriv's runs add up to this many seconds (fast APKs: more samples)")
+    ap.add_argument("--peer-min-time", type=float, default=2.0,
+                    help="the same for androguard: extra runs until they add up to this many "
+                    "seconds")
     ap.add_argument("--max-runs", type=int, default=41, help="cap on those extra runs")
     ap.add_argument("--timeout", type=float, default=120, help="per-command timeout, seconds")
     ap.add_argument("--peer-timeout", type=float, default=300,
