@@ -276,6 +276,8 @@ static void scan_native(struct ap_scan *s, struct ap_apk *apk)
 			if (lib) {
 				ap_scan_native_evidence(s, lib);
 				done++;
+				if (lib->partial) /* its anomalies say what was left out */
+					mark_partial(s, "native library %s analysed in part", e->name);
 			}
 		}
 		ap_native_close(lib);

@@ -429,6 +429,7 @@ static bool open_capstone(struct sweep *s, uint64_t at)
 		return true;
 	s->no_capstone = true;
 	s->limit = true;
+	e->lib->partial = true; /* code left undecoded: the library's result is partial */
 	if (e->n_insns == 0)
 		ap_anom_add(e->an, "native", e->path, AP_OFFSET_NONE, AP_ERR_DEP,
 			    "capstone cannot be loaded (%s); imports and exports only", why);
