@@ -501,6 +501,80 @@ static bool push_pop32(struct sweep *s, unsigned h1, unsigned h2)
 	return true;
 }
 
+/* LDRD/STRD with an immediate offset (offset, pre- or post-indexed, or pc-relative) */
+static bool ldst_dual(struct sweep *s, unsigned h1, unsigned h2, uint64_t at)
+{
+	unsigned rn = h1 & 15, rt = (h2 >> 12) & 15, rt2 = (h2 >> 8) & 15;
+	bool load = h1 & 0x10, wb = h1 & 0x20, pre = h1 & 0x100;
+	if (!pre && !wb)
+		return false; /* exclusives and table branches */
+	if (rt >= SP || rt2 >= SP || (load && rt == rt2) || (wb && (rn == rt || rn == rt2 || rn == PC)))
+		return false;
+	if (!load) {
+		if (rn == PC)
+			return false;
+		if (wb)
+			forget(s, rn);
+		return true;
+	}
+	if (rn == PC) { /* a literal doubleword: both words are pool data */
+		if (!pre)
+			return false;
+		int64_t off = (int64_t)(h2 & 0xff) * 4;
+		uint64_t lit = (((at + 4) & ~(uint64_t)3) + (uint64_t)(h1 & 0x80 ? off : -off)) &
+			       0xffffffffu;
+		dis_note_literal(s, lit);
+		dis_note_literal(s, lit + 4);
+	}
+	forget(s, rt);
+	forget(s, rt2);
+	return true;
+}
+
+/* 32-bit data processing with a shifted register (ADD.W rd, rn, rm, lsl #n, MOV.W, ...) */
+static bool dp_reg32(struct sweep *s, unsigned h1, unsigned h2, uint64_t at)
+{
+	unsigned op = (h1 >> 5) & 15, rn = h1 & 15, rd = (h2 >> 8) & 15, rm = h2 & 15;
+	unsigned shift = ((h2 >> 12) & 7) << 2 | ((h2 >> 6) & 3), type = (h2 >> 4) & 3;
+	bool setflags = h1 & 0x10, plain = shift == 0 && type == 0; /* lsl #0: no shift */
+	struct val x = {0}, y = {0};
+	if (h2 & 0x8000u || rm >= SP)
+		return false;
+	if (rd == PC) /* tst teq cmn cmp */
+		return setflags && (op == 0 || op == 4 || op == 8 || op == 13) && rn != PC;
+	if (rd == SP && !((op == 8 || op == 13) && rn == SP))
+		return false;
+	switch (op) {
+	case 2: /* orr; mov.w rd, rm (and the shifts by an immediate) */
+		if (rn != PC)
+			forget(s, rd);
+		else if (plain)
+			assign(s, rd, s->st.r[rm]);
+		else
+			forget(s, rd);
+		return true;
+	case 8: case 13: /* add.w / sub.w rd, rn, rm{, shift} */
+		if (rn == PC)
+			return false;
+		if (!plain) {
+			forget(s, rd);
+			return true;
+		}
+		add_sub(s, rd, src(s, rn, at, &x), x, src(s, rm, at, &y), y, op == 13);
+		return true;
+	case 0: case 1: case 4: case 10: case 11: case 14: /* and bic eor adc sbc rsb */
+		if (rn == PC)
+			return false;
+		forget(s, rd);
+		return true;
+	case 3: /* orn; mvn */
+		forget(s, rd);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool thumb32(struct sweep *s, unsigned h1, unsigned h2, uint64_t at)
 {
 	if ((h1 & 0xf800u) == 0xf000u)
@@ -509,6 +583,10 @@ static bool thumb32(struct sweep *s, unsigned h1, unsigned h2, uint64_t at)
 		return ldst32(s, h1, h2, at);
 	if (h1 == 0xe92du || h1 == 0xe8bdu)
 		return push_pop32(s, h1, h2);
+	if ((h1 & 0xfe40u) == 0xe840u)
+		return ldst_dual(s, h1, h2, at);
+	if ((h1 & 0xfe00u) == 0xea00u)
+		return dp_reg32(s, h1, h2, at);
 	return false;
 }
 

@@ -620,8 +620,8 @@ static uint32_t it_body(uint64_t x)
 }
 
 /* Every 16-bit encoding under several states (the following bytes random), 32-bit words
- * biased to the encodings it takes (BL, BLX, B.W, B<c>.W, data processing with immediates,
- * single loads and stores, PUSH.W/POP.W), and IT blocks. One instruction (or IT block) every
+ * biased to the encodings it takes (BL, BLX, B.W, B<c>.W, data processing with immediates or
+ * shifted registers, single and dual loads and stores, PUSH.W/POP.W), and IT blocks. One instruction (or IT block) every
  * 10 bytes: both alignments. */
 Test(native_thumb_fast, agrees_with_capstone_on_every_16_bit_encoding_and_random_words)
 {
@@ -664,8 +664,14 @@ Test(native_thumb_fast, agrees_with_capstone_on_every_16_bit_encoding_and_random
 		case 4: case 5: /* single loads and stores */
 			h1 = 0xf800u | (r1 & 0x1ffu);
 			break;
-		case 6: /* push.w, pop.w */
-			h1 = r1 & 1 ? 0xe92du : 0xe8bdu;
+		case 6: /* push.w, pop.w; ldrd/strd; data processing, shifted registers */
+			h1 = r1 % 3 == 0 ? (r1 & 4 ? 0xe92du : 0xe8bdu)
+			     : r1 % 3 == 1 ? 0xe840u | (r1 & 0x1bfu) : 0xea00u | (r1 & 0x1ffu);
+			if (r1 % 3 == 2 && (x >> 50) & 1) { /* often mov.w rd, rm and no shift */
+				h1 |= 0xfu;
+				p[2] &= 0x0f; /* second halfword: imm3, imm2 and type cleared */
+				p[3] &= 0x0f;
+			}
 			break;
 		default: /* any 32-bit first halfword */
 			h1 = 0xe800u | (r1 & 0x17ffu);
