@@ -1,12 +1,13 @@
-/* Thumb without capstone: every 16-bit encoding but IT and the few system ones, and the 32-bit
- * branches (BL, BLX, B.W, B<c>.W). These are most of what a Thumb-2 sweep meets, and the
- * branches are never cacheable (the offset is in the encoding), so before this file each one
- * cost a capstone decode. Each encoding handled changes the tracker exactly as dis_step_arm does
- * with capstone's decode of it (quirks included); anything else returns false and goes to the
- * cache or capstone. Only outside IT blocks: there the condition is capstone's to track.
- * dis_thumb_selfcheck runs both on the same halfwords and states: the unit tests feed it every
- * 16-bit encoding, random 32-bit branch words and the corpus libraries' code, so a difference
- * is a test failure.
+/* Thumb without capstone: every 16-bit encoding but IT and a few system ones; the 32-bit
+ * branches (BL, BLX, B.W, B<c>.W), which are never cacheable (the offset is in the encoding), so
+ * before this file each one cost a capstone decode; data processing with immediates or shifted
+ * registers, single and dual loads and stores, PUSH.W/POP.W; and IT blocks made of 16-bit
+ * instructions it takes, each then conditional. Together most of what a Thumb-2 sweep meets.
+ * Each encoding handled changes the tracker exactly as dis_step_arm does with capstone's decode
+ * of it (quirks included); anything else returns false and goes to the cache or capstone.
+ * dis_thumb_selfcheck runs both on the same bytes and states: the unit tests feed it every
+ * 16-bit encoding, random 32-bit words biased to the classes above, IT blocks and real
+ * libraries' code, so a difference is a test failure.
  *
  * Register slots are the architectural numbers (r0-r12, sp 13, lr 14, pc 15): dis_reg_of. */
 #include "disasm_int.h"
