@@ -254,7 +254,8 @@ static void scan_native(struct ap_scan *s, struct ap_apk *apk)
 	const char *best = native_abi(apk);
 	if (!best && apk->kind != AP_INPUT_ELF)
 		return;
-	size_t done = 0;
+	size_t done = 0, partial = 0;
+	const char *first_partial = NULL;
 	for (size_t i = 0; i < apk->n_entries; i++) {
 		const struct ap_apk_entry *e = &apk->entries[i];
 		bool want = apk->kind == AP_INPUT_ELF ||
@@ -276,14 +277,19 @@ static void scan_native(struct ap_scan *s, struct ap_apk *apk)
 			if (lib) {
 				ap_scan_native_evidence(s, lib);
 				done++;
-				if (lib->partial) /* its anomalies say what was left out */
-					mark_partial(s, "native library %s analysed in part", e->name);
+				if (lib->partial && !partial++) /* its anomalies say what is missing */
+					first_partial = e->name ? e->name : "lib.so";
 			}
 		}
 		ap_native_close(lib);
 		free(buf);
 	}
 	s->r->n_native_libs = done;
+	if (partial == 1)
+		mark_partial(s, "native library %s analysed in part", first_partial);
+	else if (partial)
+		mark_partial(s, "%zu native libraries analysed in part (%s and others)", partial,
+			     first_partial);
 }
 
 /* ---- the scan ---------------------------------------------------------------------------- */

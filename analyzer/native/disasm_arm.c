@@ -252,8 +252,7 @@ void dis_step_arm(struct sweep *s, const cs_insn *in)
 
 /* ---- prefilter: can a span report anything? ---- */
 
-/* The signed offset of a 32-bit Thumb BL/BLX/B.W (encoding T1/T2/T4: S, J1, J2, imm10, imm11). */
-static uint64_t thumb_bl_offset(unsigned h1, unsigned h2)
+uint64_t dis_thumb_bl_offset(unsigned h1, unsigned h2)
 {
 	unsigned s = (h1 >> 10) & 1, j1 = (h2 >> 13) & 1, j2 = (h2 >> 11) & 1;
 	unsigned i1 = !(j1 ^ s), i2 = !(j2 ^ s);
@@ -279,11 +278,11 @@ static bool thumb_may_report(const struct elf *e, const uint8_t *p, size_t n, ui
 			break;
 		unsigned h2 = (unsigned)p[2 * i + 2] | (unsigned)p[2 * i + 3] << 8;
 		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0x9000u) == 0x9000u && /* bl, b.w */
-		    dis_branch_may_report(e, (at + 4 + thumb_bl_offset(h1, h2)) & 0xffffffffu))
+		    dis_branch_may_report(e, (at + 4 + dis_thumb_bl_offset(h1, h2)) & 0xffffffffu))
 			return true;
 		if ((h1 & 0xf800u) == 0xf000u && (h2 & 0xd000u) == 0xc000u && /* blx (to ARM) */
 		    dis_branch_may_report(e, (((at + 4) & ~(uint64_t)3) +
-					      (thumb_bl_offset(h1, h2) & ~(uint64_t)3)) & 0xffffffffu))
+					      (dis_thumb_bl_offset(h1, h2) & ~(uint64_t)3)) & 0xffffffffu))
 			return true;
 		if ((h1 & 0xff70u) == 0xf850u) /* ldr.w: immediate, register, literal */
 			if ((h2 >> 12) == 0xfu)

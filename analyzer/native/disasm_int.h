@@ -150,6 +150,9 @@ void dis_step_arm(struct sweep *s, const cs_insn *in);
 /* False when no instruction in [start, end) can lead to a report (as dis_a64_may_report);
  * conservative: every halfword (Thumb) or word (ARM) is read as a possible instruction. */
 bool dis_arm_may_report(struct sweep *s, uint64_t start, uint64_t end, bool thumb);
+/* The signed offset of a 32-bit Thumb BL/BLX/B.W (encoding T1/T2/T4: S, J1, J2, imm10, imm11;
+ * disasm_arm.c). */
+uint64_t dis_thumb_bl_offset(unsigned h1, unsigned h2);
 void dis_step_x86(struct sweep *s, const cs_insn *in);
 /* Thumb outside IT blocks, decoded by hand for the commonest encodings (disasm_thumb.c): true
  * when it stepped the tracker as dis_step_arm would with capstone's decode, *len set to the

@@ -26,6 +26,14 @@ static void forget(struct sweep *s, unsigned r)
 	s->st.r[r].origin = 0;
 }
 
+/* every register of a list (bit r: register r) */
+static void forget_list(struct sweep *s, unsigned list)
+{
+	for (unsigned r = 0; r < 16; r++)
+		if (list & (1u << r))
+			forget(s, r);
+}
+
 /* dis_set: as forget, with a value. The MOV/ADD/SUB/ADR/MOVT steps of dis_step_arm give up on a
  * conditional instruction (s->cond, in an IT block): the register is forgotten. */
 static void put(struct sweep *s, unsigned r, uint64_t v, uint64_t origin)
@@ -264,9 +272,7 @@ static bool misc(struct sweep *s, unsigned h, uint64_t at)
 			dis_reset(&s->st); /* pop {..., pc}: a return */
 			return true;
 		}
-		for (unsigned r = 0; r < 8; r++)
-			if (h & (1u << r))
-				forget(s, r);
+		forget_list(s, h & 0xff);
 		if (h & 0x100)
 			forget(s, PC);
 		forget(s, SP);
@@ -290,9 +296,7 @@ static bool multiple_cond(struct sweep *s, unsigned h)
 		forget(s, rn); /* stm rn!, {...}: the base is written back; ldm rn{!}, {...} */
 		if (!(h & 0x800))
 			return true;
-		for (unsigned r = 0; r < 8; r++)
-			if (h & (1u << r))
-				forget(s, r);
+		forget_list(s, h & 0xff);
 		return true;
 	}
 	/* b<c>: no effect; svc: capstone says it writes lr; udf (0xde) is capstone's */
@@ -304,23 +308,16 @@ static bool multiple_cond(struct sweep *s, unsigned h)
 /* 32-bit: BL, BLX (immediate), B.W and B<c>.W */
 static bool branch32(struct sweep *s, unsigned h1, unsigned h2, uint64_t at)
 {
-	unsigned sbit = (h1 >> 10) & 1, j1 = (h2 >> 13) & 1, j2 = (h2 >> 11) & 1;
 	switch (h2 & 0x5000u) {
-	case 0x5000u:   /* bl */
-	case 0x1000u: { /* b.w */
-		unsigned i1 = !(j1 ^ sbit), i2 = !(j2 ^ sbit);
-		uint32_t imm = sbit << 24 | i1 << 23 | i2 << 22 | (h1 & 0x3ffu) << 12 | (h2 & 0x7ffu) << 1;
-		branch_direct(s, at + 4 + (uint64_t)sext(imm, 25), at, h2 & 0x4000u);
+	case 0x5000u: /* bl */
+	case 0x1000u: /* b.w */
+		branch_direct(s, at + 4 + dis_thumb_bl_offset(h1, h2), at, h2 & 0x4000u);
 		return true;
-	}
-	case 0x4000u: { /* blx (to ARM) */
+	case 0x4000u: /* blx (to ARM): H (bit 0) must be clear */
 		if (h2 & 1)
 			return false;
-		unsigned i1 = !(j1 ^ sbit), i2 = !(j2 ^ sbit);
-		uint32_t imm = sbit << 24 | i1 << 23 | i2 << 22 | (h1 & 0x3ffu) << 12 | (h2 & 0x7feu) << 1;
-		branch_direct(s, ((at + 4) & ~(uint64_t)3) + (uint64_t)sext(imm, 25), at, true);
+		branch_direct(s, ((at + 4) & ~(uint64_t)3) + dis_thumb_bl_offset(h1, h2), at, true);
 		return true;
-	}
 	default: /* b<c>.w: condition 0-13; the rest is system instructions */
 		return ((h1 >> 6) & 15) < 14;
 	}
@@ -481,10 +478,7 @@ static bool push_pop32(struct sweep *s, unsigned h1, unsigned h2)
 	if (h1 == 0xe92du) { /* stmdb sp!, {...} */
 		if (h2 & 0x8000u)
 			return false;
-		/* capstone marks push.w's registers written (the 16-bit push's are not) */
-		for (unsigned r = 0; r < 15; r++)
-			if (list & (1u << r))
-				forget(s, r);
+		forget_list(s, list); /* capstone marks push.w's registers written (not push's) */
 		forget(s, SP);
 		return true;
 	}
@@ -495,9 +489,7 @@ static bool push_pop32(struct sweep *s, unsigned h1, unsigned h2)
 		dis_reset(&s->st); /* pop {..., pc}: a return */
 		return true;
 	}
-	for (unsigned r = 0; r < 15; r++)
-		if (list & (1u << r))
-			forget(s, r);
+	forget_list(s, list);
 	forget(s, SP);
 	return true;
 }
@@ -547,9 +539,7 @@ static bool dp_reg32(struct sweep *s, unsigned h1, unsigned h2, uint64_t at)
 		return false;
 	switch (op) {
 	case 2: /* orr; mov.w rd, rm (and the shifts by an immediate) */
-		if (rn != PC)
-			forget(s, rd);
-		else if (plain)
+		if (rn == PC && plain)
 			assign(s, rd, s->st.r[rm]);
 		else
 			forget(s, rd);
